@@ -93,20 +93,14 @@ def _read_yaml(path: Path, root: Path, issues: list[ContentIssue]) -> object | N
         return None
 
 
-def _validation_issues(
-    shown: str, exc: ValidationError, prefix: tuple[object, ...] = ()
-) -> list[ContentIssue]:
+def _validation_issues(shown: str, exc: ValidationError, prefix: tuple[object, ...] = ()) -> list[ContentIssue]:
     return [
-        ContentIssue(
-            shown, _field_path(prefix + tuple(error["loc"])), error["msg"].removeprefix("Value error, ")
-        )
+        ContentIssue(shown, _field_path(prefix + tuple(error["loc"])), error["msg"].removeprefix("Value error, "))
         for error in exc.errors()
     ]
 
 
-def parse_topic(
-    data: object, shown: str, expected_id: str | None = None
-) -> tuple[Topic | None, list[ContentIssue]]:
+def parse_topic(data: object, shown: str, expected_id: str | None = None) -> tuple[Topic | None, list[ContentIssue]]:
     """Validates one topic mapping; used for files and for live edits alike."""
     if not isinstance(data, dict):
         return None, [ContentIssue(shown, "", "a topic file must hold a mapping of fields")]

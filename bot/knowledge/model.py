@@ -117,8 +117,7 @@ class Section(_Strict):
                 total = sum(len(item.get(lang)) + 3 for item in self.items)
                 if total > FIELD_TEXT_MAX:
                     raise ValueError(
-                        f"the {lang} items together are {total} characters; one embed field holds "
-                        f"{FIELD_TEXT_MAX}"
+                        f"the {lang} items together are {total} characters; one embed field holds {FIELD_TEXT_MAX}"
                     )
         return self
 
@@ -134,9 +133,7 @@ class Table(_Strict):
     def _rows_match_columns(self) -> Table:
         for index, row in enumerate(self.rows):
             if len(row) != len(self.columns):
-                raise ValueError(
-                    f"row {index} has {len(row)} cells but the table has {len(self.columns)} columns"
-                )
+                raise ValueError(f"row {index} has {len(row)} cells but the table has {len(self.columns)} columns")
         return self
 
 

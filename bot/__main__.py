@@ -1,0 +1,171 @@
+"""The command line: run the bot, ask offline, check content, manage the database.
+
+Exit codes: 0 success, 1 a failure the operator must fix (invalid content, a database
+problem, no match is NOT a failure), 2 a usage or settings problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import logs
+from bot.config import ConfigError, Settings, load_settings
+from bot.knowledge.loader import ContentError, default_content_dir, load_content
+from bot.knowledge.text import guess_language
+
+log = logging.getLogger("bot.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cmo-bot", description="A Discord bot that explains the CMO role.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
+
+    ask = commands.add_parser("ask", help="answer a question offline, from the same core as the bot")
+    ask.add_argument("question", nargs="+", help="the question, in your own words")
+    ask.add_argument("--lang", choices=("nl", "en"), help="answer language (default: guessed from the question)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+    content = commands.add_parser("content", help="validate content files")
+    content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = content_commands.add_parser("check", help="validate a content folder and list every error")
+    check.add_argument("directory", nargs="?", type=Path, help="default: CMO_CONTENT_DIR or the bundled content")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("migrate", help="create the database or bring it to the current schema")
+    backup = db_commands.add_parser("backup", help="write a consistent copy of the database (online backup)")
+    backup.add_argument("path", type=Path)
+
+    commands.add_parser("health", help="exit 0 when the database is writable, 1 otherwise")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"cmo-bot: {exc}", file=sys.stderr)
+        return 2
+    # The offline commands print their result; info logs would only clutter the terminal.
+    quiet = args.command != "run" and "CMO_LOG_LEVEL" not in os.environ
+    logs.configure("WARNING" if quiet else settings.log_level)
+    handler = {
+        "run": _run,
+        "ask": _ask,
+        "content": _content,
+        "db": _db,
+        "health": _health,
+    }[args.command]
+    try:
+        return handler(args, settings)
+    except ContentError as exc:
+        print(f"cmo-bot: invalid content:\n{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.discord_token is None:
+        print(
+            "cmo-bot: DISCORD_TOKEN is not set. Set it to your bot's token to run on Discord "
+            '(see README), or try the bot offline with: cmo-bot ask "Wat doet een CMO?"',
+            file=sys.stderr,
+        )
+        return 2
+    from bot.app import run_bot
+
+    return asyncio.run(run_bot(settings))
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    question = " ".join(args.question).strip()
+    lang = args.lang or guess_language(question, settings.default_lang)
+    return asyncio.run(_ask_async(question, lang, settings, as_json=args.json))
+
+
+async def _ask_async(question: str, lang: str, settings: Settings, *, as_json: bool) -> int:
+    from bot.asking import Asker
+    from bot.render_text import answer_text, topic_text
+    from bot.services import Services
+
+    services = await Services.open(settings)
+    try:
+        result = services.asking.ask(question, lang, Asker(locale=lang), command="cli-ask")
+    finally:
+        await services.close()
+    answer, snapshot = result.answer, result.snapshot
+    if not as_json:
+        print(answer_text(answer, snapshot))
+        return 0
+    topic = snapshot.topic(answer.topic_id) if answer.topic_id else None
+    payload = {
+        "matched": answer.matched,
+        "topic": answer.topic_id,
+        "title": topic.title.get(lang) if topic else None,
+        "score": answer.score,
+        "lang": lang,
+        "text": topic_text(topic, lang) if topic else answer_text(answer, snapshot),
+        "suggestions": [
+            {"topic": topic_id, "title": snapshot.topics[topic_id].title.get(lang)} for topic_id in answer.suggestions
+        ],
+        "question_id": result.question_id,
+    }
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _content(args: argparse.Namespace, settings: Settings) -> int:
+    directory = args.directory or settings.content_dir or default_content_dir()
+    try:
+        content = load_content(directory)
+    except ContentError as exc:
+        print(f"{len(exc.issues)} error(s) in {directory}:", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+    print(f"{directory}: {len(content.topics)} topics and {len(content.tips)} tips, all valid")
+    return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.database import Database
+    from bot.storage.migrations import MigrationError
+
+    async def migrate() -> None:
+        async with await Database.open(settings.db_path) as db:
+            print(f"{settings.db_path}: schema version {db.schema_version}")
+
+    async def backup(path: Path) -> None:
+        async with await Database.open(settings.db_path) as db:
+            await db.backup(path)
+        print(f"backed up {settings.db_path} to {path}")
+
+    try:
+        asyncio.run(migrate() if args.db_command == "migrate" else backup(args.path))
+    except (MigrationError, OSError) as exc:
+        print(f"cmo-bot: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.database import check_writable
+
+    ok, reason = asyncio.run(check_writable(settings.db_path))
+    print("ok" if ok else f"unhealthy: {reason}", file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

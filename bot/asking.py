@@ -1,0 +1,85 @@
+"""Answering a question and logging it: the one path shared by Discord and the command line.
+
+Logging goes through the question writer's queue, so answering never waits on the disk; the
+user id is turned into a keyed hash before anything is kept.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from bot.knowledge.model import Lang
+from bot.knowledge.search import Answer
+from bot.knowledge.snapshot import ContentSnapshot
+from bot.knowledge.store import ContentStore
+from bot.storage.identity import UserHasher
+from bot.storage.questions import QuestionRecord
+from bot.storage.writer import QuestionWriter
+
+MAX_QUESTION_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Where a question came from. All optional: the command line has no guild or user."""
+
+    guild_id: int | None = None
+    channel_id: int | None = None
+    user_id: int | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class AskResult:
+    answer: Answer
+    question_id: str
+    snapshot: ContentSnapshot
+
+
+class AskService:
+    def __init__(self, store: ContentStore, writer: QuestionWriter, hasher: UserHasher):
+        self._store = store
+        self._writer = writer
+        self._hasher = hasher
+
+    def user_hash(self, user_id: int | None) -> str | None:
+        return None if user_id is None else self._hasher.hash(user_id)
+
+    def ask(self, question: str, lang: Lang, asker: Asker = Asker(), command: str = "ask") -> AskResult:
+        """Answers from the live snapshot and enqueues the question for the log."""
+        started = time.perf_counter()
+        question = question[:MAX_QUESTION_LENGTH]
+        snapshot = self._store.current
+        answer = snapshot.answer(question, lang)
+        record = self._log(command, question, lang, asker, answer.topic_id, answer.score, started)
+        return AskResult(answer, record.id, snapshot)
+
+    def log_lookup(self, command: str, text: str, lang: Lang, asker: Asker, topic_id: str | None) -> str:
+        """Logs a lookup that did not go through search (e.g. /explain with a chosen topic)."""
+        return self._log(command, text[:MAX_QUESTION_LENGTH], lang, asker, topic_id, None, time.perf_counter()).id
+
+    def _log(
+        self,
+        command: str,
+        question: str,
+        lang: Lang,
+        asker: Asker,
+        topic_id: str | None,
+        score: float | None,
+        started: float,
+    ) -> QuestionRecord:
+        record = QuestionRecord.new(
+            command=command,
+            question=question,
+            guild_id=asker.guild_id,
+            channel_id=asker.channel_id,
+            user_hash=self.user_hash(asker.user_id),
+            locale=asker.locale,
+            lang=lang,
+            topic_id=topic_id,
+            score=score,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+        )
+        self._writer.enqueue(record)
+        return record

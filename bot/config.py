@@ -1,0 +1,117 @@
+"""Settings from the environment, validated once at start.
+
+Every problem names the environment variable, because that is what an operator can change.
+The token is a secret type: printing the settings, or an error about them, never shows it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.knowledge.model import Lang
+
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DEFAULT_DB_PATH = Path("data") / "cmo-bot.sqlite3"
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class CommandSync:
+    """Where slash commands are registered at start: everywhere, one guild (fast while
+    testing: guild commands update at once) or not at all."""
+
+    mode: Literal["global", "guild", "off"]
+    guild_id: int | None = None
+
+    @classmethod
+    def parse(cls, value: str) -> CommandSync:
+        value = value.strip().lower()
+        if value in ("global", "off"):
+            return cls(value)  # type: ignore[arg-type]
+        if value.startswith("guild:") and value[6:].isdigit():
+            return cls("guild", int(value[6:]))
+        raise ValueError("must be 'global', 'off' or 'guild:<guild id>'")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    discord_token: SecretStr | None = Field(None, alias="DISCORD_TOKEN")
+    db_path: Path = Field(DEFAULT_DB_PATH, alias="CMO_DB_PATH")
+    content_dir: Path | None = Field(None, alias="CMO_CONTENT_DIR")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="CMO_LOG_LEVEL")
+    hash_secret: SecretStr | None = Field(None, alias="CMO_HASH_SECRET")
+    retention_days: int = Field(180, ge=1, le=3650, alias="CMO_RETENTION_DAYS")
+    default_lang: Lang = Field("nl", alias="CMO_DEFAULT_LANG")
+    sync_commands: CommandSync = Field(CommandSync("global"), alias="CMO_SYNC_COMMANDS")
+    discord_api_base: str = Field(DISCORD_API_BASE, alias="CMO_DISCORD_API_BASE")
+
+    @field_validator("discord_token", "hash_secret", "content_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level", "default_lang", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("default_lang", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("sync_commands", mode="before")
+    @classmethod
+    def _parse_sync(cls, value: object) -> object:
+        return CommandSync.parse(value) if isinstance(value, str) else value
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL including the API version, e.g. https://discord.com/api/v10")
+        return value
+
+    @field_validator("content_dir")
+    @classmethod
+    def _content_dir_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"folder not found: {value}")
+        return value
+
+    def resolved_content_dir(self) -> Path:
+        from bot.knowledge.loader import default_content_dir
+
+        return self.content_dir or default_content_dir()
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Reads and validates every CMO_* variable and DISCORD_TOKEN, raising ConfigError with
+    one line per problem."""
+    environ = os.environ if environ is None else environ
+    names = {field.alias for field in Settings.model_fields.values()}
+    try:
+        return Settings.model_validate({name: environ[name] for name in names if name in environ})
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "settings"
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise ConfigError("invalid settings:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,55 @@
+"""Builds the core services once, in one place, and closes them in the right order.
+
+Both `cmo-bot run` and `cmo-bot ask` start here, so the command line answers exactly as
+the bot does. Content is loaded before the database is opened: invalid content should stop
+the start before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.asking import AskService
+from bot.config import Settings
+from bot.knowledge.store import ContentStore
+from bot.storage.database import Database
+from bot.storage.identity import UserHasher
+from bot.storage.meta import load_or_create_hash_secret
+from bot.storage.questions import QuestionRepository
+from bot.storage.writer import QuestionWriter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: ContentStore
+    db: Database
+    questions: QuestionRepository
+    writer: QuestionWriter
+    hasher: UserHasher
+    asking: AskService
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Services:
+        store = ContentStore.from_dir(settings.resolved_content_dir())
+        db = await Database.open(settings.db_path)
+        try:
+            configured = settings.hash_secret.get_secret_value() if settings.hash_secret else None
+            hasher = UserHasher(await load_or_create_hash_secret(db, configured))
+            questions = QuestionRepository(db)
+            writer = QuestionWriter(questions)
+            await writer.start()
+        except BaseException:
+            await db.close()
+            raise
+        return cls(settings, store, db, questions, writer, hasher, AskService(store, writer, hasher))
+
+    async def close(self) -> None:
+        """Drains the question log before the database closes: nothing asked is lost."""
+        try:
+            await self.writer.close()
+        finally:
+            await self.db.close()

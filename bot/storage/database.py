@@ -1,0 +1,209 @@
+"""The one long-lived SQLite connection the bot shares, and a health check that uses its own.
+
+One connection, because SQLite serialises writers anyway and a single connection means no
+"database is locked" between our own tasks. WAL lets readers (the CLI, a backup, the health
+check) work while the bot writes; synchronous=NORMAL is durable across application crashes
+and only risks the last commits on power loss, which the question log can afford.
+
+The connection runs in autocommit mode and every multi-statement write goes through
+:meth:`Database.transaction`, which holds an asyncio lock: without it two coroutines could
+interleave statements inside one another's transaction on the shared connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Self
+
+import aiosqlite
+
+from bot.storage.migrations import apply_migrations, default_migrations_dir
+from bot.storage.timestamps import utc_now_iso
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class Database:
+    """An open, migrated database. Make one with :meth:`open`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path, schema_version: int) -> None:
+        self._conn = conn
+        self._path = path
+        self._schema_version = schema_version
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        migrations_dir: Traversable | Path | None = None,
+        *,
+        busy_timeout_ms: int = 5000,
+    ) -> Self:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``busy_timeout_ms`` is how long a write waits for another process's lock before
+        failing; tests lower it to see a locked database quickly.
+        """
+        db_path = Path(path)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(db_path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            async with conn.execute("PRAGMA journal_mode=WAL") as cursor:
+                row = await cursor.fetchone()
+            if row is None or str(row[0]).lower() != "wal":
+                log.warning("database %s is not in WAL mode (got %s); readers may block the bot",
+                            db_path, row[0] if row else None)
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            version = await apply_migrations(conn, migrations_dir or default_migrations_dir())
+        except BaseException:
+            await conn.close()
+            raise
+        log.info("opened database %s at schema version %d", db_path, version)
+        return cls(conn, db_path, version)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version after migrations ran at open."""
+        return self._schema_version
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run statements as one write transaction: committed on success, rolled back on error.
+
+        BEGIN IMMEDIATE takes the write lock at the start, so a busy database fails (after
+        the busy timeout) before any statement runs rather than at COMMIT.
+        """
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                await self._conn.commit()
+            except BaseException:
+                await self._rollback_quietly()
+                raise
+
+    async def _rollback_quietly(self) -> None:
+        """Roll back if a transaction is open, without hiding the error that caused it."""
+        if not self._conn.in_transaction:
+            return
+        try:
+            await self._conn.rollback()
+        except Exception:
+            log.exception("rollback failed on %s", self._path)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement on its own (autocommit); return the rows it changed."""
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many parameter rows inside a single transaction."""
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    async def backup(self, dest_path: str | os.PathLike[str]) -> None:
+        """Write a consistent copy of the live database to ``dest_path``.
+
+        Uses SQLite's online backup API, so the copy is a snapshot even while the bot
+        writes. The copy is made next to the destination and renamed into place, so a
+        failed backup never leaves a half file where a good one is expected. The copy is
+        switched to rollback-journal mode so it is one self-contained file.
+        """
+        dest = Path(dest_path)
+        if dest.resolve() == self._path.resolve():
+            raise ValueError("refusing to back up a database onto itself")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".partial")
+        partial.unlink(missing_ok=True)
+        # The target is used from aiosqlite's worker thread, hence check_same_thread=False.
+        target = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
+        try:
+            async with self._lock:
+                await self._conn.backup(target)
+            await asyncio.to_thread(_finish_backup, target)
+        except BaseException:
+            await asyncio.to_thread(target.close)
+            partial.unlink(missing_ok=True)
+            raise
+        await asyncio.to_thread(target.close)
+        os.replace(partial, dest)
+        log.info("backed up %s to %s", self._path, dest)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        async with self._lock:
+            await self._conn.close()
+        log.info("closed database %s", self._path)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+def _finish_backup(target: sqlite3.Connection) -> None:
+    """Make the copy self-contained and prove it is readable before it replaces anything."""
+    target.execute("PRAGMA journal_mode=DELETE")
+    result = target.execute("PRAGMA quick_check").fetchone()
+    if result is None or result[0] != "ok":
+        raise sqlite3.DatabaseError(f"backup copy failed its integrity check: {result}")
+
+
+async def check_writable(path: str | os.PathLike[str], *, timeout_ms: int = 2000) -> tuple[bool, str]:
+    """Whether the database at ``path`` accepts a write right now, and why not.
+
+    A health check wants an answer, not an exception, so every failure becomes
+    ``(False, reason)``. It uses its own connection, so it tests the file, not our
+    connection's state. The file must already exist and be migrated: a health check must not
+    create an empty database where the real one has gone missing.
+    """
+    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
+    try:
+        async with aiosqlite.connect(uri, uri=True, isolation_level=None) as conn:
+            await conn.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                await conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('health_checked_at', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (utc_now_iso(),),
+                )
+                await conn.commit()
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.rollback()
+                raise
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        log.warning("database %s is not writable: %s", path, reason)
+        return False, reason
+    return True, "writable"
