@@ -10,6 +10,7 @@ about pancakes explains nothing of any topic and gets no answer, however BM25 ra
 
 from __future__ import annotations
 
+import itertools
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -23,7 +24,7 @@ from bot.knowledge.text import fold, stem, stop_words, terms, tokens
 # Field weights for bm25(): title, aliases, keywords, body.
 FIELD_WEIGHTS = (10.0, 8.0, 4.0, 1.0)
 # Below this confidence a question is answered with "not covered yet" and suggestions.
-ANSWER_THRESHOLD = 0.55
+ANSWER_THRESHOLD = 0.5
 # Suggestions must explain at least this much of the question to be worth offering.
 SUGGESTION_THRESHOLD = 0.2
 # A term found only in a topic's body explains the question less than one in its title.
@@ -33,6 +34,9 @@ OTHER_LANGUAGE_FACTOR = 0.85
 # Typo correction: the closest known word must be at least this similar (0-100).
 CORRECTION_CUTOFF = 82
 CORRECTION_MIN_LENGTH = 5
+# A word no topic uses weighs this share of the rarest known word: enough that a question
+# made mostly of unknown words is not answered, not so much that one chatty word sinks it.
+UNKNOWN_WEIGHT = 0.8
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class SearchIndex:
             if stemmed in view.idf or len(word) < CORRECTION_MIN_LENGTH:
                 result.append(stemmed)
                 continue
+            if process.extractOne(word, stops, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF):
+                continue  # a misspelt filler word ("eigenlik")
             best = process.extractOne(word, view.surface.keys(), scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
             result.append(view.surface[best[0]] if best else stemmed)
         return list(dict.fromkeys(result))
@@ -149,7 +155,9 @@ class SearchIndex:
     def _bm25(self, query_terms: list[str], lang: Lang) -> dict[str, float]:
         if not query_terms:
             return {}
-        expression = " OR ".join(f'"{term}"' for term in query_terms)
+        # Adjacent pairs as phrases too: "tone of voice" beats a topic that has "tone" and "voice" apart.
+        pairs = [f"{first} {second}" for first, second in itertools.pairwise(query_terms)]
+        expression = " OR ".join(f'"{term}"' for term in [*query_terms, *pairs])
         rows = self._db.execute(
             "SELECT topic_id, bm25(docs, 0, 0, ?, ?, ?, ?) FROM docs WHERE docs MATCH ? AND lang = ?",
             (*FIELD_WEIGHTS, expression, lang),
@@ -161,7 +169,7 @@ class SearchIndex:
         view = self._views[lang]
         if not query_terms:
             return 0.0
-        unknown_weight = max(view.idf.values(), default=1.0)
+        unknown_weight = UNKNOWN_WEIGHT * max(view.idf.values(), default=1.0)
         total = explained = 0.0
         for term in query_terms:
             weight = view.idf.get(term, unknown_weight)

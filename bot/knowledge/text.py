@@ -12,26 +12,32 @@ import unicodedata
 from functools import cache
 
 import snowballstemmer
-from stop_words import get_stop_words
+import stopwordsiso
 
 from bot.knowledge.model import Lang
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _TOKEN = re.compile(r"[a-z0-9]+")
 
-# Words the generic lists call stop words but that carry meaning in this domain
-# ("the value of AI", "new channels", "give an example").
-_DOMAIN_WORDS = frozenset("value new work need part use example importance important change".split())
+# Words the generic lists call stop words but that carry meaning in this domain: "AI" and
+# "two journeys" and "working together", and "what does a COO do" as against "what is".
+_DOMAIN_WORDS = {
+    "nl": frozenset("twee samen doen doet minder tussen vs".split()),
+    "en": frozenset(
+        "ai information research results buy buying general full area case example two together value new "
+        "work working use using need needs part stop world fewer do does doing versus vs".split()
+    ),
+}
 
 # How people wrap a question in chat; they say nothing about the topic.
 _QUESTION_FILLER = {
     "nl": frozenset(
-        "doet eigenlijk precies ff even vraagje vraag iemand weet uitleg uitleggen leg graag betekent hoezo "
+        "eigenlijk precies ff even vraagje vraag iemand weet uitleg uitleggen leg graag betekent hoezo "
         "waarom waar welke welk zit gaat kun kunt jij jullie snap begrijp vertel vertellen eens hè he nou dus "
         "toch zeg hallo hoi hey bot please pls".split()
     ),
     "en": frozenset(
-        "does do did actually exactly quick question anyone know explain tell please pls hey hi hello bot "
+        "did actually exactly quick question anyone know explain tell please pls hey hi hello bot "
         "mean means really thing things kind sort like stuff".split()
     ),
 }
@@ -51,8 +57,8 @@ def tokens(text: str) -> list[str]:
 @cache
 def stop_words(lang: Lang) -> frozenset[str]:
     """The library's stop words plus chat filler, minus words that matter here."""
-    base = {fold(word) for word in get_stop_words("dutch" if lang == "nl" else "english")}
-    return frozenset((base - _DOMAIN_WORDS) | _QUESTION_FILLER[lang])
+    base = {fold(word) for word in stopwordsiso.stopwords(lang)}
+    return frozenset((base - _DOMAIN_WORDS[lang]) | _QUESTION_FILLER[lang])
 
 
 @cache

@@ -233,12 +233,12 @@ class QuestionWriter:
             try:
                 await self._repository.insert_many(rows)
             except Exception as exc:
+                error: Exception | None = exc
                 if _is_row_error(exc):
-                    rows, transient = await self._write_one_by_one(rows)
-                    if transient is None:
+                    rows, error = await self._write_one_by_one(rows)
+                    if error is None:
                         continue
-                    exc = transient  # noqa: PLW2901 - retry the rest after the transient error
-                if not await self._back_off(exc, len(rows), delay):
+                if not await self._back_off(error, len(rows), delay):
                     return False
                 delay = min(delay * 2, self._retry_max)
                 continue

@@ -1,0 +1,81 @@
+"""Builds the Discord bot around the core services and runs it.
+
+Only what slash commands need: the guilds intent (for guild availability), no member or
+message cache, no mentions ever. Services come in through the constructor; cogs get them in
+their extension's setup, never from module globals.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.config import CommandSync, Settings
+from bot.features.translator import CommandTranslator
+from bot.features.tree import CmoTree
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.features.ask",)
+
+
+def point_at_api(api_base: str) -> None:
+    """Sends REST and webhook calls (and so the gateway lookup) to `api_base`."""
+    discord.http.Route.BASE = api_base
+
+
+class CmoBot(commands.Bot):
+    def __init__(self, services: Services):
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            max_messages=None,
+            chunk_guilds_at_startup=False,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=CmoTree,
+        )
+        self.services = services
+        self.tree.default_lang = services.settings.default_lang  # type: ignore[attr-defined]
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CommandTranslator())
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await sync_commands(self.tree, self.services.settings.sync_commands)
+
+
+async def sync_commands(tree: discord.app_commands.CommandTree, sync: CommandSync) -> None:
+    if sync.mode == "off":
+        log.info("command sync is off")
+        return
+    if sync.mode == "guild":
+        guild = discord.Object(id=sync.guild_id)
+        tree.copy_global_to(guild=guild)
+        synced = await tree.sync(guild=guild)
+        log.info("synced %d commands to guild %s", len(synced), sync.guild_id)
+        return
+    synced = await tree.sync()
+    log.info("synced %d global commands", len(synced))
+
+
+async def run_bot(settings: Settings) -> int:
+    """Runs until stopped; returns the process exit code."""
+    assert settings.discord_token is not None
+    point_at_api(settings.discord_api_base)
+    services = await Services.open(settings)
+    try:
+        async with CmoBot(services) as bot:
+            await bot.start(settings.discord_token.get_secret_value())
+    except discord.LoginFailure:
+        log.error("Discord refused the token in DISCORD_TOKEN; check it in the developer portal")
+        return 1
+    finally:
+        await services.close()
+    return 0

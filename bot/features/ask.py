@@ -1,0 +1,44 @@
+"""/ask: a question in the user's own words, answered from the content."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.asking import MAX_QUESTION_LENGTH, Asker, AskService
+from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.knowledge.model import Lang
+from bot.render import no_match_embed, topic_embed
+
+log = logging.getLogger(__name__)
+
+
+class AskCog(commands.Cog):
+    def __init__(self, asking: AskService, default_lang: Lang):
+        self._asking = asking
+        self._default_lang = default_lang
+
+    @app_commands.command(name="ask", description="Ask a question about the CMO role or AI in marketing")
+    @app_commands.describe(question="Your question, in your own words")
+    @app_commands.checks.cooldown(5, 30.0, key=lambda interaction: interaction.user.id)
+    async def ask(
+        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH]
+    ) -> None:
+        lang = interaction_lang(interaction, self._default_lang)
+        asker = Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
+        result = self._asking.ask(question, lang, asker)
+        snapshot, answer = result.snapshot, result.answer
+        if answer.topic_id is not None:
+            embed = topic_embed(snapshot.topics[answer.topic_id], lang)
+        else:
+            suggestions = [snapshot.topics[topic_id] for topic_id in answer.suggestions]
+            embed = no_match_embed(quote_user_text(question), suggestions, lang)
+        await interaction.response.send_message(embed=to_embed(embed), allowed_mentions=NO_MENTIONS)
+
+
+async def setup(bot: commands.Bot) -> None:
+    services = bot.services  # type: ignore[attr-defined]
+    await bot.add_cog(AskCog(services.asking, services.settings.default_lang))

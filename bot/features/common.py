@@ -1,0 +1,30 @@
+"""Small helpers every cog shares: language choice, safe user text, embeds from dicts."""
+
+from __future__ import annotations
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.i18n import lang_for_locale
+from bot.knowledge.model import Lang
+from bot.render import Embed
+
+USER_TEXT_LIMIT = 300
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def interaction_lang(interaction: discord.Interaction, default: Lang) -> Lang:
+    return lang_for_locale(str(interaction.locale) if interaction.locale else None, default)
+
+
+def quote_user_text(text: str, limit: int = USER_TEXT_LIMIT) -> str:
+    """User text shown back: invisible characters gone, capped, markdown and mentions
+    neutralised. (Mentions are also disabled on every message; this keeps it readable.)"""
+    cleaned = " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1] + "…"
+    return escape_mentions(escape_markdown(cleaned))
+
+
+def to_embed(data: Embed) -> discord.Embed:
+    return discord.Embed.from_dict(data)

@@ -1,0 +1,52 @@
+"""The command tree with one central error handler.
+
+Whatever goes wrong in a command, the user gets a short localised message (never a
+traceback) and the log gets the context; the handler works whether or not the interaction
+was already answered, and one guild's error never reaches the process.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import discord
+from discord import app_commands
+
+from bot.features.common import NO_MENTIONS, interaction_lang
+from bot.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+class CmoTree(app_commands.CommandTree):
+    default_lang = "nl"
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        lang = interaction_lang(interaction, self.default_lang)
+        if isinstance(error, app_commands.CommandOnCooldown):
+            message = t("error_cooldown", lang, seconds=max(1, math.ceil(error.retry_after)))
+        elif isinstance(error, app_commands.CheckFailure):
+            message = t("error_forbidden", lang)
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "command %s failed in guild %s (interaction %s)",
+                command,
+                interaction.guild_id,
+                interaction.id,
+                exc_info=error,
+            )
+            message = t("error_generic", lang)
+        await send_ephemeral(interaction, message)
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    """Replies or follows up, depending on whether the interaction was already answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not send an error reply for interaction %s", interaction.id, exc_info=True)

@@ -1,0 +1,117 @@
+"""Content -> embeds, as plain data in Discord's embed JSON shape. Pure functions.
+
+Discord rejects a whole message when one embed limit is exceeded, so every text passes
+through `_clip` and the total is checked before returning: a long topic loses its last
+fields and gains a "more" hint rather than failing to send. The result is a dict so that
+this module (and its tests) need no Discord library; the Discord layer wraps it with
+`discord.Embed.from_dict`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import t
+from bot.knowledge.model import Lang, Tip, Topic
+from bot.render_text import source_line
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+
+COLOUR = 0xE4572E
+GREY = 0x95A5A6
+CATEGORY_COLOURS = {"cmo-role": 0xE4572E, "c-suite": 0x17BEBB, "ai-trends": 0x76B041}
+
+Embed = dict[str, Any]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def embed_length(embed: Embed) -> int:
+    """What Discord counts towards the 6,000 character total."""
+    fields = embed.get("fields", [])
+    return (
+        len(embed.get("title", ""))
+        + len(embed.get("description", ""))
+        + sum(len(field["name"]) + len(field["value"]) for field in fields)
+        + len(embed.get("footer", {}).get("text", ""))
+        + len(embed.get("author", {}).get("name", ""))
+    )
+
+
+def topic_embed(topic: Topic, lang: Lang) -> Embed:
+    """The full answer for one topic: summary and body, sections as fields, tables as rows,
+    sources in the footer."""
+    embed: Embed = {
+        "title": _clip(topic.title.get(lang), TITLE_LIMIT),
+        "description": _clip(f"**{topic.summary.get(lang)}**\n\n{topic.body.get(lang)}", DESCRIPTION_LIMIT),
+        "color": CATEGORY_COLOURS.get(topic.category, COLOUR),
+        "fields": [],
+    }
+    footer = t("sources", lang) + ": " + "; ".join(source_line(source, lang) for source in topic.sources)
+    embed["footer"] = {"text": _clip(footer, FOOTER_LIMIT)}
+    _add_fields_within_limits(embed, topic_fields(topic, lang), more=t("more_hint", lang, topic=topic.id))
+    return embed
+
+
+def topic_fields(topic: Topic, lang: Lang) -> list[tuple[str, str]]:
+    """Sections and tables as (name, value) pairs, before any clipping."""
+    fields: list[tuple[str, str]] = []
+    for section in topic.sections:
+        if section.text is not None:
+            value = section.text.get(lang)
+        else:
+            value = "\n".join(f"• {item.get(lang)}" for item in section.items or ())
+        fields.append((section.heading.get(lang), value))
+    for table in topic.tables:
+        header, *rows = [[cell.get(lang) for cell in row] for row in [table.columns, *table.rows]]
+        lines = [f"**{row[0]}** — " + " · ".join(row[1:]) for row in rows]
+        fields.append((f"{table.title.get(lang)} ({' · '.join(header[1:])})", "\n".join(lines)))
+    return fields
+
+
+def _add_fields_within_limits(embed: Embed, fields: list[tuple[str, str]], more: str) -> None:
+    for index, (name, value) in enumerate(fields):
+        name, value = _clip(name, FIELD_NAME_LIMIT), _clip(value, FIELD_VALUE_LIMIT)
+        room = EMBED_TOTAL_LIMIT - embed_length(embed) - len(more) - 2
+        if index >= FIELD_COUNT_LIMIT - 1 or len(name) + len(value) > room:
+            embed["description"] = _clip(embed["description"] + "\n\n" + more, DESCRIPTION_LIMIT)
+            break
+        embed["fields"].append({"name": name, "value": value, "inline": False})
+    overflow = embed_length(embed) - EMBED_TOTAL_LIMIT
+    if overflow > 0:  # only with extreme descriptions: shorten the text itself
+        embed["description"] = _clip(embed["description"], max(1, len(embed["description"]) - overflow))
+
+
+def tip_embed(tip: Tip, topic: Topic | None, lang: Lang) -> Embed:
+    embed: Embed = {
+        "title": _clip("💡 " + t("tip_title", lang), TITLE_LIMIT),
+        "description": _clip(tip.text.get(lang), DESCRIPTION_LIMIT),
+        "color": COLOUR,
+    }
+    if topic is not None:
+        embed["footer"] = {"text": _clip(t("tip_footer", lang, title=topic.title.get(lang)), FOOTER_LIMIT)}
+    return embed
+
+
+def no_match_embed(quoted_question: str, suggestions: list[Topic], lang: Lang) -> Embed:
+    """`quoted_question` must already be escaped for display by the caller."""
+    embed: Embed = {
+        "title": _clip(t("no_match_title", lang), TITLE_LIMIT),
+        "description": _clip(f"> {quoted_question}\n\n{t('no_match', lang)}", DESCRIPTION_LIMIT),
+        "color": GREY,
+        "fields": [],
+    }
+    if suggestions:
+        value = "\n".join(f"• {topic.title.get(lang)}" for topic in suggestions)
+        embed["fields"].append(
+            {"name": t("suggestions", lang), "value": _clip(value, FIELD_VALUE_LIMIT), "inline": False}
+        )
+    return embed
