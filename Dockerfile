@@ -1,0 +1,25 @@
+# cmo-bot: slash-command bot; the content is baked into the image, the database lives on /data.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    CMO_DB_PATH=/data/cmo-bot.sqlite3
+
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin cmo \
+    && mkdir -p /data \
+    && chown cmo:cmo /data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY content ./content
+COPY migrations ./migrations
+RUN pip install --no-cache-dir . && rm -rf /app/build
+
+USER 10001:10001
+VOLUME ["/data"]
+
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["cmo-bot", "health"]
+CMD ["cmo-bot", "run"]
