@@ -13,8 +13,9 @@ from bot.knowledge.model import Lang
 from bot.knowledge.search import Answer
 from bot.knowledge.snapshot import ContentSnapshot
 from bot.knowledge.store import ContentStore
+from bot.storage import question_log
 from bot.storage.identity import UserHasher
-from bot.storage.questions import QuestionRecord
+from bot.storage.questions import QuestionRecord, QuestionRepository
 from bot.storage.writer import QuestionWriter
 
 MAX_QUESTION_LENGTH = 2000
@@ -38,10 +39,20 @@ class AskResult:
 
 
 class AskService:
-    def __init__(self, store: ContentStore, writer: QuestionWriter, hasher: UserHasher):
+    def __init__(self, store: ContentStore, writer: QuestionWriter, hasher: UserHasher, repository: QuestionRepository):
         self._store = store
         self._writer = writer
         self._hasher = hasher
+        self._repository = repository
+
+    @property
+    def snapshot(self) -> ContentSnapshot:
+        return self._store.current
+
+    async def record_feedback(self, question_id: str, user_id: int, rating: int) -> None:
+        """Stores 👍 (+1) or 👎 (-1) for a logged question; a second click replaces the first.
+        Raises UnknownQuestionError when the question has expired or was erased."""
+        await question_log.record_feedback(self._repository, self._writer, question_id, self.user_hash(user_id), rating)
 
     def user_hash(self, user_id: int | None) -> str | None:
         return None if user_id is None else self._hasher.hash(user_id)

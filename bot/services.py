@@ -45,7 +45,7 @@ class Services:
         except BaseException:
             await db.close()
             raise
-        return cls(settings, store, db, questions, writer, hasher, AskService(store, writer, hasher))
+        return cls(settings, store, db, questions, writer, hasher, AskService(store, writer, hasher, questions))
 
     async def close(self) -> None:
         """Drains the question log before the database closes: nothing asked is lost."""

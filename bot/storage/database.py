@@ -89,7 +89,9 @@ class Database:
         """Run statements as one write transaction: committed on success, rolled back on error.
 
         BEGIN IMMEDIATE takes the write lock at the start, so a busy database fails (after
-        the busy timeout) before any statement runs rather than at COMMIT.
+        the busy timeout) before any statement runs rather than at COMMIT. Use only the
+        yielded connection inside the block: the Database's own methods take the same
+        (non-reentrant) lock and would wait forever.
         """
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")

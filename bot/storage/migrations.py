@@ -67,10 +67,11 @@ def default_migrations_dir() -> Traversable:
     """Where the shipped migrations are: the checkout folder, else the installed package.
 
     In a checkout ``migrations/`` sits next to ``bot/``; in a wheel pyproject maps it to the
-    ``bot._migrations`` package.
+    ``bot._migrations`` package. The checkout folder is recognised by its first file, so an
+    unrelated top-level ``migrations`` folder in site-packages is never mistaken for ours.
     """
     checkout = Path(bot.__file__).resolve().parent.parent / "migrations"
-    if checkout.is_dir():
+    if (checkout / "0001_initial.sql").is_file():
         return checkout
     return importlib.resources.files("bot._migrations")
 
