@@ -13,13 +13,14 @@ import discord
 from discord.ext import commands
 
 from bot.config import CommandSync, Settings
+from bot.features.components import DYNAMIC_ITEMS
 from bot.features.translator import CommandTranslator
 from bot.features.tree import CmoTree
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.features.ask",)
+EXTENSIONS = ("bot.features.ask", "bot.features.browse", "bot.features.tips", "bot.features.help")
 
 
 def point_at_api(api_base: str) -> None:
@@ -46,6 +47,7 @@ class CmoBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CommandTranslator())
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await sync_commands(self.tree, self.services.settings.sync_commands)

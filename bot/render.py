@@ -115,3 +115,76 @@ def no_match_embed(quoted_question: str, suggestions: list[Topic], lang: Lang) -
             {"name": t("suggestions", lang), "value": _clip(value, FIELD_VALUE_LIMIT), "inline": False}
         )
     return embed
+
+
+COMPARISON_TOPIC = "c-level-comparison"
+
+
+def comparison_rows(topic: Topic, lang: Lang) -> tuple[list[str], dict[str, list[str]]]:
+    """The comparison table as (column names, rows keyed by the role's English name)."""
+    table = topic.tables[0]
+    columns = [cell.get(lang) for cell in table.columns]
+    rows = {row[0].get("en").upper(): [cell.get(lang) for cell in row] for row in table.rows}
+    return columns, rows
+
+
+def compare_embed(topic: Topic, role: str | None, lang: Lang) -> Embed:
+    """One role beside the CMO (`role`), or the whole table (`role` None)."""
+    columns, rows = comparison_rows(topic, lang)
+    roles = list(rows) if role is None else [role.upper(), "CMO"]
+    title = t("compare_all_title", lang) if role is None else t("compare_title", lang, role=role.upper())
+    embed: Embed = {"title": _clip(title, TITLE_LIMIT), "color": CATEGORY_COLOURS["c-suite"], "fields": []}
+    for name in dict.fromkeys(roles):
+        if name not in rows:
+            continue
+        cells = rows[name]
+        value = "\n".join(f"**{column}:** {cell}" for column, cell in zip(columns[1:], cells[1:], strict=True))
+        embed["fields"].append({"name": _clip(cells[0], FIELD_NAME_LIMIT), "value": _clip(value, FIELD_VALUE_LIMIT)})
+    footer = t("sources", lang) + ": " + "; ".join(source_line(source, lang) for source in topic.sources)
+    embed["footer"] = {"text": _clip(footer, FOOTER_LIMIT)}
+    return embed
+
+
+def topics_overview_embed(counts: dict[str, int], lang: Lang) -> Embed:
+    fields = [
+        {"name": t(f"category_{category}", lang), "value": t("topics_count", lang, count=count), "inline": True}
+        for category, count in counts.items()
+    ]
+    return {"title": t("topics_title", lang), "description": t("topics_intro", lang), "color": COLOUR, "fields": fields}
+
+
+def category_embed(category: str, topics: list[Topic], lang: Lang) -> Embed:
+    lines = [f"• **{topic.title.get(lang)}** — {topic.summary.get(lang)}" for topic in topics]
+    description = ""
+    for line in lines:  # whole lines only, within the limit
+        if len(description) + len(line) + 1 > DESCRIPTION_LIMIT:
+            break
+        description += line + "\n"
+    return {
+        "title": _clip(t(f"category_{category}", lang), TITLE_LIMIT),
+        "description": description.strip(),
+        "color": CATEGORY_COLOURS.get(category, COLOUR),
+    }
+
+
+HELP_COMMANDS = (
+    ("ask", "vraag"),
+    ("explain", "uitleg"),
+    ("compare", "vergelijk"),
+    ("topics", "onderwerpen"),
+    ("tip", "tip"),
+)
+
+
+def help_embed(lang: Lang) -> Embed:
+    fields = [
+        {"name": f"/{dutch if lang == 'nl' else english}", "value": t(f"help_{english}", lang), "inline": False}
+        for english, dutch in HELP_COMMANDS
+    ]
+    return {
+        "title": t("help_title", lang),
+        "description": t("help_intro", lang),
+        "color": COLOUR,
+        "fields": fields,
+        "footer": {"text": t("help_footer", lang)},
+    }

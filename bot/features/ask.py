@@ -10,10 +10,13 @@ from discord.ext import commands
 
 from bot.asking import MAX_QUESTION_LENGTH, Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.features.components import suggestion_view, topic_view
 from bot.knowledge.model import Lang
 from bot.render import no_match_embed, topic_embed
 
 log = logging.getLogger(__name__)
+
+COOLDOWN_RATE, COOLDOWN_SECONDS = 5, 30.0
 
 
 class AskCog(commands.Cog):
@@ -23,7 +26,7 @@ class AskCog(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask a question about the CMO role or AI in marketing")
     @app_commands.describe(question="Your question, in your own words")
-    @app_commands.checks.cooldown(5, 30.0, key=lambda interaction: interaction.user.id)
+    @app_commands.checks.cooldown(COOLDOWN_RATE, COOLDOWN_SECONDS, key=lambda interaction: interaction.user.id)
     async def ask(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH]
     ) -> None:
@@ -32,11 +35,14 @@ class AskCog(commands.Cog):
         result = self._asking.ask(question, lang, asker)
         snapshot, answer = result.snapshot, result.answer
         if answer.topic_id is not None:
-            embed = topic_embed(snapshot.topics[answer.topic_id], lang)
+            topic = snapshot.topics[answer.topic_id]
+            embed = topic_embed(topic, lang)
+            view = topic_view(topic, snapshot, lang, question_id=result.question_id)
         else:
             suggestions = [snapshot.topics[topic_id] for topic_id in answer.suggestions]
             embed = no_match_embed(quote_user_text(question), suggestions, lang)
-        await interaction.response.send_message(embed=to_embed(embed), allowed_mentions=NO_MENTIONS)
+            view = suggestion_view(suggestions, lang)
+        await interaction.response.send_message(embed=to_embed(embed), view=view, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,0 +1,203 @@
+"""Buttons and selects that keep working after a restart.
+
+Each is a `DynamicItem`: everything its callback needs (a question id, a topic id) is in the
+custom id itself, matched by a template, so no view has to survive in memory. Services are
+reached through `interaction.client.services`, set once when the bot is built.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.asking import Asker, AskService
+from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
+from bot.i18n import t
+from bot.knowledge.model import CATEGORIES, Lang, Topic
+from bot.knowledge.snapshot import ContentSnapshot
+from bot.render import category_embed, topic_embed
+from bot.storage.questions import UnknownQuestionError
+
+log = logging.getLogger(__name__)
+
+SELECT_OPTION_LIMIT = 25
+LABEL_LIMIT = 80
+
+
+def _asking(interaction: discord.Interaction) -> AskService:
+    return interaction.client.services.asking  # type: ignore[attr-defined]
+
+
+def _lang(interaction: discord.Interaction) -> Lang:
+    return interaction_lang(interaction, interaction.client.services.settings.default_lang)  # type: ignore[attr-defined]
+
+
+def _asker(interaction: discord.Interaction) -> Asker:
+    return Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
+
+
+def button_label(text: str) -> str:
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+
+
+def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id: str | None = None) -> discord.ui.View:
+    """An answer's components: the related-topic select and, for a logged question, 👍/👎."""
+    view = discord.ui.View(timeout=None)
+    related = [snapshot.topics[topic_id] for topic_id in topic.related if topic_id in snapshot.topics]
+    if related:
+        view.add_item(RelatedSelect(related, lang))
+    if question_id is not None:
+        view.add_item(FeedbackButton(1, question_id, t("feedback_up", lang)))
+        view.add_item(FeedbackButton(-1, question_id, t("feedback_down", lang)))
+    return view
+
+
+def suggestion_view(topics: list[Topic], lang: Lang) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for topic in topics[:5]:
+        view.add_item(OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang)))))
+    return view
+
+
+async def send_topic(interaction: discord.Interaction, topic_id: str, via: str, *, ephemeral: bool) -> None:
+    """Answers an interaction with one topic (or a localised 'gone' note) and logs the lookup."""
+    lang = _lang(interaction)
+    snapshot = _asking(interaction).snapshot
+    topic = snapshot.topic(topic_id)
+    if topic is None:
+        await interaction.response.send_message(t("topic_gone", lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return
+    _asking(interaction).log_lookup(via, topic_id, lang, _asker(interaction), topic_id)
+    await interaction.response.send_message(
+        embed=to_embed(topic_embed(topic, lang)),
+        view=topic_view(topic, snapshot, lang),
+        ephemeral=ephemeral,
+        allowed_mentions=NO_MENTIONS,
+    )
+
+
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:fb:(?P<rating>up|down):(?P<qid>[0-9a-f]{32})"
+):
+    def __init__(self, rating: int, question_id: str, label: str | None = None):
+        self.rating, self.question_id = rating, question_id
+        name = "up" if rating > 0 else "down"
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="👍" if rating > 0 else "👎",
+                label=label,
+                custom_id=f"cmo:fb:{name}:{question_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> FeedbackButton:
+        return cls(1 if match["rating"] == "up" else -1, match["qid"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        lang = _lang(interaction)
+        try:
+            await _asking(interaction).record_feedback(self.question_id, interaction.user.id, self.rating)
+            message = t("feedback_thanks_up" if self.rating > 0 else "feedback_thanks_down", lang)
+        except UnknownQuestionError:
+            message = t("feedback_gone", lang)
+        await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+class OpenTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:open:(?P<topic>[a-z0-9-]{1,64})"):
+    def __init__(self, topic_id: str, label: str | None = None):
+        self.topic_id = topic_id
+        super().__init__(
+            discord.ui.Button(style=discord.ButtonStyle.primary, label=label, custom_id=f"cmo:open:{topic_id}")
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> OpenTopicButton:
+        return cls(match["topic"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await send_topic(interaction, self.topic_id, "open-button", ephemeral=True)
+
+
+class RelatedSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:related"):
+    def __init__(self, topics: list[Topic] | None = None, lang: Lang = "nl"):
+        options = [
+            discord.SelectOption(label=button_label(topic.title.get(lang)), value=topic.id)
+            for topic in (topics or [])[:SELECT_OPTION_LIMIT]
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id="cmo:related",
+                placeholder=t("related_placeholder", lang),
+                options=options or [discord.SelectOption(label="-", value="-")],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> RelatedSelect:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values") or ["-"]
+        await send_topic(interaction, str(values[0]), "related-select", ephemeral=True)
+
+
+class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:category"):
+    def __init__(self, lang: Lang = "nl"):
+        super().__init__(
+            discord.ui.Select(
+                custom_id="cmo:category",
+                placeholder=t("pick_category", lang),
+                options=[
+                    discord.SelectOption(label=t(f"category_{category}", lang), value=category)
+                    for category in CATEGORIES
+                ],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> CategorySelect:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        lang = _lang(interaction)
+        category = str(((interaction.data or {}).get("values") or [""])[0])
+        if category not in CATEGORIES:
+            await interaction.response.send_message(t("topic_gone", lang), ephemeral=True)
+            return
+        topics = _asking(interaction).snapshot.in_category(category)  # type: ignore[arg-type]
+        view = discord.ui.View(timeout=None)
+        view.add_item(CategorySelect(lang))
+        if topics:
+            view.add_item(TopicPickSelect(topics, lang))
+        await interaction.response.edit_message(embed=to_embed(category_embed(category, topics, lang)), view=view)
+
+
+class TopicPickSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:pick"):
+    def __init__(self, topics: list[Topic] | None = None, lang: Lang = "nl"):
+        options = [
+            discord.SelectOption(label=button_label(topic.title.get(lang)), value=topic.id)
+            for topic in (topics or [])[:SELECT_OPTION_LIMIT]
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id="cmo:pick",
+                placeholder=t("pick_topic", lang),
+                options=options or [discord.SelectOption(label="-", value="-")],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> TopicPickSelect:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values") or ["-"]
+        await send_topic(interaction, str(values[0]), "topics-select", ephemeral=True)
+
+
+DYNAMIC_ITEMS = (FeedbackButton, OpenTopicButton, RelatedSelect, CategorySelect, TopicPickSelect)

@@ -1,0 +1,27 @@
+"""/help: what the bot can do, in the user's language."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
+from bot.knowledge.model import Lang
+from bot.render import help_embed
+
+
+class HelpCog(commands.Cog):
+    def __init__(self, default_lang: Lang):
+        self._default_lang = default_lang
+
+    @app_commands.command(name="help", description="What this bot can do")
+    async def help(self, interaction: discord.Interaction) -> None:
+        lang = interaction_lang(interaction, self._default_lang)
+        await interaction.response.send_message(
+            embed=to_embed(help_embed(lang)), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(HelpCog(bot.services.settings.default_lang))  # type: ignore[attr-defined]
