@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 import discord
+import discord.gateway
+import yarl
 from discord.ext import commands
 
 from bot.config import CommandSync, Settings
@@ -24,8 +26,19 @@ EXTENSIONS = ("bot.features.ask", "bot.features.browse", "bot.features.tips", "b
 
 
 def point_at_api(api_base: str) -> None:
-    """Sends REST and webhook calls (and so the gateway lookup) to `api_base`."""
+    """Sends REST and webhook calls to `api_base` (Discord's own, or a compatible server)."""
     discord.http.Route.BASE = api_base
+
+
+async def use_gateway_of(http: discord.http.HTTPClient) -> str:
+    """Asks the configured API for its gateway address and makes it the default.
+
+    A plain (unsharded) discord.py client connects to a built-in gateway address; asking
+    `GET /gateway/bot` makes the gateway follow CMO_DISCORD_API_BASE, as Discord documents.
+    """
+    _, url, _ = await http.get_bot_gateway()
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    return url
 
 
 class CmoBot(commands.Bot):
@@ -46,6 +59,7 @@ class CmoBot(commands.Bot):
         self.tree.default_lang = services.settings.default_lang  # type: ignore[attr-defined]
 
     async def setup_hook(self) -> None:
+        log.info("gateway: %s", await use_gateway_of(self.http))
         await self.tree.set_translator(CommandTranslator())
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:

@@ -1,0 +1,55 @@
+"""Runs the real cmo-bot (real services, real SQLite file, real content) against the fake
+Discord, so end-to-end tests drive it exactly as Discord would."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from bot.app import CmoBot, point_at_api
+from bot.config import Settings, load_settings
+from bot.services import Services
+from tests.fake_discord.server import FakeDiscord
+
+
+class BotHarness:
+    def __init__(self, fake: FakeDiscord, db_path: Path, **env: str):
+        self.fake = fake
+        self.env = {
+            "DISCORD_TOKEN": fake.token,
+            "CMO_DB_PATH": str(db_path),
+            "CMO_DISCORD_API_BASE": fake.api_base,
+            "CMO_HASH_SECRET": "test-secret",
+            **env,
+        }
+        self.settings: Settings = load_settings(self.env)
+        self.services: Services | None = None
+        self.bot: CmoBot | None = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> CmoBot:
+        point_at_api(self.settings.discord_api_base)
+        self.services = await Services.open(self.settings)
+        self.bot = CmoBot(self.services)
+        identifies = len(self.fake.identifies)
+        self._task = asyncio.create_task(self.bot.start(self.settings.discord_token.get_secret_value()))
+        await self.fake.wait_for_identify(identifies + 1)
+        await self.fake.wait_until_ready()
+        async with asyncio.timeout(10):
+            await self.bot.wait_until_ready()
+        return self.bot
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.close()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._task, 10)
+        if self.services is not None:
+            await self.services.close()
+        self.bot = self.services = self._task = None
+
+    async def restart(self) -> CmoBot:
+        await self.stop()
+        return await self.start()
