@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,7 +154,7 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         asyncio.run(migrate() if args.db_command == "migrate" else backup(args.path))
-    except (MigrationError, OSError) as exc:
+    except (MigrationError, OSError, ValueError, sqlite3.DatabaseError) as exc:
         print(f"cmo-bot: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.asking import Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
-from bot.features.components import CategorySelect, suggestion_view, topic_view
+from bot.features.components import CategorySelect, static_view, suggestion_view, topic_view
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang
 from bot.render import COMPARISON_TOPIC, compare_embed, topic_embed, topics_overview_embed
@@ -81,8 +81,7 @@ class BrowseCog(commands.Cog):
         lang = self._lang(interaction)
         snapshot = self._asking.snapshot
         counts = {category: len(snapshot.in_category(category)) for category in CATEGORIES}
-        view = discord.ui.View(timeout=None)
-        view.add_item(CategorySelect(lang))
+        view = static_view(CategorySelect(lang))
         await interaction.response.send_message(
             embed=to_embed(topics_overview_embed(counts, lang)), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )

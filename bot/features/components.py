@@ -43,23 +43,35 @@ def button_label(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
 
+def static_view(*items: discord.ui.Item) -> discord.ui.View:
+    """A view that is only sent, never kept: every item is a DynamicItem that the bot routes
+    by custom id, so storing the view per message would only grow memory without bound."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    view.stop()
+    return view
+
+
 def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id: str | None = None) -> discord.ui.View:
     """An answer's components: the related-topic select and, for a logged question, 👍/👎."""
-    view = discord.ui.View(timeout=None)
+    items: list[discord.ui.Item] = []
     related = [snapshot.topics[topic_id] for topic_id in topic.related if topic_id in snapshot.topics]
     if related:
-        view.add_item(RelatedSelect(related, lang))
+        items.append(RelatedSelect(related, lang))
     if question_id is not None:
-        view.add_item(FeedbackButton(1, question_id, t("feedback_up", lang)))
-        view.add_item(FeedbackButton(-1, question_id, t("feedback_down", lang)))
-    return view
+        items.append(FeedbackButton(1, question_id, t("feedback_up", lang)))
+        items.append(FeedbackButton(-1, question_id, t("feedback_down", lang)))
+    return static_view(*items)
 
 
 def suggestion_view(topics: list[Topic], lang: Lang) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for topic in topics[:5]:
-        view.add_item(OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang)))))
-    return view
+    return static_view(
+        *(
+            OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))
+            for topic in topics[:5]
+        )
+    )
 
 
 async def send_topic(interaction: discord.Interaction, topic_id: str, via: str, *, ephemeral: bool) -> None:
@@ -170,10 +182,7 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:c
             await interaction.response.send_message(t("topic_gone", lang), ephemeral=True)
             return
         topics = _asking(interaction).snapshot.in_category(category)  # type: ignore[arg-type]
-        view = discord.ui.View(timeout=None)
-        view.add_item(CategorySelect(lang))
-        if topics:
-            view.add_item(TopicPickSelect(topics, lang))
+        view = static_view(CategorySelect(lang), *([TopicPickSelect(topics, lang)] if topics else []))
         await interaction.response.edit_message(embed=to_embed(category_embed(category, topics, lang)), view=view)
 
 

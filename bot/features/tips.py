@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.asking import AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
-from bot.features.components import OpenTopicButton, button_label
+from bot.features.components import OpenTopicButton, button_label, static_view
 from bot.i18n import t
 from bot.knowledge.model import Lang
 from bot.render import tip_embed
@@ -28,9 +28,12 @@ class TipsCog(commands.Cog):
         snapshot = self._asking.snapshot
         tip = self._rng.choice(snapshot.tips)
         topic = snapshot.topic(tip.topic)
-        view = discord.ui.View(timeout=None)
-        if topic is not None:
-            view.add_item(OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang)))))
+        items = (
+            []
+            if topic is None
+            else [OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))]
+        )
+        view = static_view(*items)
         await interaction.response.send_message(
             embed=to_embed(tip_embed(tip, topic, lang)), view=view, allowed_mentions=NO_MENTIONS
         )

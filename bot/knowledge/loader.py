@@ -122,8 +122,13 @@ def _load_topics(root: Path, issues: list[ContentIssue]) -> dict[str, Topic]:
     files = sorted(topics_dir.glob("*.yaml")) + sorted(topics_dir.glob("*.yml"))
     if not files:
         issues.append(ContentIssue(_display_path(topics_dir, root), "", "holds no topic files"))
+    seen: dict[str, str] = {}
     for path in files:
         shown = _display_path(path, root)
+        if path.stem in seen:
+            issues.append(ContentIssue(shown, "", f"the topic '{path.stem}' is also defined in {seen[path.stem]}"))
+            continue
+        seen[path.stem] = shown
         data = _read_yaml(path, root, issues)
         if data is None:
             continue

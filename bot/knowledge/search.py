@@ -61,6 +61,7 @@ class _LangView:
     strong_terms: dict[str, set[str]] = field(default_factory=dict)  # topic -> title/alias/keyword terms
     all_terms: dict[str, set[str]] = field(default_factory=dict)  # topic -> every term
     idf: dict[str, float] = field(default_factory=dict)
+    unknown_weight: float = 1.0  # what a word no topic uses weighs
     phrases: list[tuple[str, str]] = field(default_factory=list)  # (content words of a title/alias, topic)
 
 
@@ -91,6 +92,7 @@ class SearchIndex:
                 for term in topic_terms:
                     frequency[term] = frequency.get(term, 0) + 1
             view.idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
+            view.unknown_weight = UNKNOWN_WEIGHT * max(view.idf.values(), default=1.0)
         self._db.commit()
 
     def _add(self, topic: Topic, lang: Lang, learned: list[str]) -> None:
@@ -169,10 +171,9 @@ class SearchIndex:
         view = self._views[lang]
         if not query_terms:
             return 0.0
-        unknown_weight = UNKNOWN_WEIGHT * max(view.idf.values(), default=1.0)
         total = explained = 0.0
         for term in query_terms:
-            weight = view.idf.get(term, unknown_weight)
+            weight = view.idf.get(term, view.unknown_weight)
             total += weight
             if term in view.strong_terms.get(topic_id, ()):
                 explained += weight
