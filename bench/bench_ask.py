@@ -1,7 +1,9 @@
 """Throughput and latency of /ask: cmo-bot beside a minimal discord.py bot, in one run.
 
-Both bots are the real discord.py client connected to the fake Discord from tests/ over
-real sockets, started the same way; the minimal bot answers /ask with a fixed embed. The
+Both bots are the real discord.py client, each in its own process started like in production
+(`cmo-bot run`, `python -m bench.minimal_bot`), connected over real sockets to the fake
+Discord from tests/, which runs with the load generator in this process; the minimal bot
+answers /ask with a fixed embed. The
 difference is what answering from the content and logging the question cost on top of
 what the library itself costs. Run from the repository root:
 
@@ -16,22 +18,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import discord
 import yaml
-from discord.ext import commands
 
-from bot.app import point_at_api, use_gateway_of
 from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord
-from tests.harness import BotHarness
 
-QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "eval" / "questions.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"
 
 
 @dataclass
@@ -49,26 +50,9 @@ class Result:
 
     def line(self) -> str:
         return (
-            f"{self.name:<12} {self.throughput:8.1f} interactions/s   p50 {self.percentile(50):7.2f} ms   "
+            f"{self.name:<32} {self.throughput:8.1f} interactions/s   p50 {self.percentile(50):7.2f} ms   "
             f"p95 {self.percentile(95):7.2f} ms   p99 {self.percentile(99):7.2f} ms"
         )
-
-
-class MinimalBot(commands.Bot):
-    """What a bare discord.py bot costs: library defaults, /ask answered with a fixed embed."""
-
-    def __init__(self) -> None:
-        super().__init__(command_prefix="!", intents=discord.Intents.default())
-
-        @self.tree.command(name="ask", description="Ask a question")
-        async def ask(interaction: discord.Interaction, question: str) -> None:
-            await interaction.response.send_message(
-                embed=discord.Embed(title="CMO", description="Chief Marketing Officer")
-            )
-
-    async def setup_hook(self) -> None:
-        await use_gateway_of(self.http)
-        await self.tree.sync()
 
 
 async def _load(fake: FakeDiscord, questions: list[str], n: int, concurrency: int) -> tuple[float, list[float]]:
@@ -89,33 +73,38 @@ async def _load(fake: FakeDiscord, questions: list[str], n: int, concurrency: in
     return time.perf_counter() - began, latencies
 
 
-async def _run_cmo(questions: list[str], n: int, concurrency: int, workdir: Path, round_: int) -> Result:
-    async with FakeDiscord(guilds=make_guilds(2)) as fake:
-        harness = BotHarness(fake, workdir / f"bench-{round_}.sqlite3", CMO_LOG_LEVEL="WARNING")
-        await harness.start()
-        try:
-            await _load(fake, questions, min(100, n), concurrency)  # warm-up
-            seconds, latencies = await _load(fake, questions, n, concurrency)
-        finally:
-            await harness.stop()
-    return Result("cmo-bot", seconds, latencies)
+COMMANDS = {
+    "cmo": [sys.executable, "-m", "bot", "run"],
+    "minimal": [sys.executable, "-m", "bench.minimal_bot"],
+    "minimal-answer": [sys.executable, "-m", "bench.minimal_bot"],
+}
+NAMES = {"cmo": "cmo-bot", "minimal": "minimal bot", "minimal-answer": "minimal bot, answer-sized reply"}
 
 
-async def _run_minimal(questions: list[str], n: int, concurrency: int) -> Result:
-    async with FakeDiscord(guilds=make_guilds(2)) as fake:
-        point_at_api(fake.api_base)
-        bot = MinimalBot()
-        task = asyncio.create_task(bot.start(fake.token))
-        await fake.wait_until_ready()
-        await bot.wait_until_ready()
-        await fake.wait_for_commands()
+async def run_one(which: str, questions: list[str], n: int, concurrency: int, workdir: Path) -> Result:
+    """The fake and the load run here; the bot runs in its own process, started like in
+    production, so neither's garbage collection or CPU time is counted against the other."""
+    async with FakeDiscord(guilds=make_guilds(2), patch_discord=False, validate=False) as fake:
+        env = {
+            **os.environ,
+            "DISCORD_TOKEN": fake.token,
+            "CMO_DISCORD_API_BASE": fake.api_base,
+            "CMO_DB_PATH": str(workdir / f"{which}.sqlite3"),
+            "CMO_LOG_LEVEL": "WARNING",
+            "BENCH_BASELINE": "answer" if which == "minimal-answer" else "tiny",
+        }
+        process = await asyncio.create_subprocess_exec(
+            *COMMANDS[which], env=env, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        )
         try:
-            await _load(fake, questions, min(100, n), concurrency)
+            await fake.wait_until_ready(timeout=60)
+            await fake.wait_for_commands(timeout=60)
+            await _load(fake, questions, min(200, n), concurrency)  # warm-up
             seconds, latencies = await _load(fake, questions, n, concurrency)
         finally:
-            await bot.close()
-            await task
-    return Result("minimal bot", seconds, latencies)
+            process.terminate()
+            await process.wait()
+    return Result(NAMES[which], seconds, latencies)
 
 
 async def main_async(n: int, concurrency: int, rounds: int) -> None:
@@ -124,19 +113,21 @@ async def main_async(n: int, concurrency: int, rounds: int) -> None:
     best: dict[str, Result] = {}
     with tempfile.TemporaryDirectory() as workdir:
         for round_ in range(rounds):  # interleaved, so both see the same machine load
-            for result in (
-                await _run_minimal(questions, n, concurrency),
-                await _run_cmo(questions, n, concurrency, Path(workdir), round_),
-            ):
-                print(f"round {round_ + 1}: {result.line()}")
+            for which in ("minimal", "minimal-answer", "cmo"):
+                result = await run_one(which, questions, n, concurrency, Path(workdir))
+                print(f"round {round_ + 1}: {result.line()}", flush=True)
                 if result.name not in best or result.throughput > best[result.name].throughput:
                     best[result.name] = result
-    ours, minimal = best["cmo-bot"], best["minimal bot"]
+    ours = best["cmo-bot"]
     print(f"\nbest of {rounds} round(s), N={n}, concurrency={concurrency}:")
-    print(ours.line())
-    print(minimal.line())
-    print(f"throughput ratio (cmo-bot / minimal): {ours.throughput / minimal.throughput:.2f}  (goal >= 0.8)")
-    print(f"p99 latency ratio (cmo-bot / minimal): {ours.percentile(99) / minimal.percentile(99):.2f}  (goal <= 1.5)")
+    for result in best.values():
+        print(result.line())
+    for name in ("minimal bot", "minimal bot, answer-sized reply"):
+        baseline = best[name]
+        print(
+            f"vs {name}: throughput ratio {ours.throughput / baseline.throughput:.2f} (goal >= 0.8), "
+            f"p99 latency ratio {ours.percentile(99) / baseline.percentile(99):.2f} (goal <= 1.5)"
+        )
 
 
 def main() -> None:
@@ -145,7 +136,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.ERROR)
     asyncio.run(main_async(args.n, args.concurrency, args.rounds))
 
 

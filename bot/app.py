@@ -7,7 +7,9 @@ their extension's setup, never from module globals.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 import discord
 import discord.gateway
@@ -18,6 +20,7 @@ from bot.config import CommandSync, Settings
 from bot.features.components import DYNAMIC_ITEMS
 from bot.features.translator import CommandTranslator
 from bot.features.tree import CmoTree
+from bot.runtime import settle_heap
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,7 @@ async def use_gateway_of(http: discord.http.HTTPClient) -> str:
 
 
 class CmoBot(commands.Bot):
-    def __init__(self, services: Services):
+    def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0):
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(
@@ -54,6 +57,7 @@ class CmoBot(commands.Bot):
             chunk_guilds_at_startup=False,
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=CmoTree,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.services = services
         self.tree.default_lang = services.settings.default_lang  # type: ignore[attr-defined]
@@ -65,6 +69,7 @@ class CmoBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await sync_commands(self.tree, self.services.settings.sync_commands)
+        settle_heap()
 
 
 async def sync_commands(tree: discord.app_commands.CommandTree, sync: CommandSync) -> None:
@@ -81,6 +86,19 @@ async def sync_commands(tree: discord.app_commands.CommandTree, sync: CommandSyn
     log.info("synced %d global commands", len(synced))
 
 
+def stop_on_signals(bot: commands.Bot) -> None:
+    """SIGTERM (docker stop) and SIGINT (Ctrl-C) close the bot; the caller then drains the
+    question log and closes the database, so a stop loses nothing."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, lambda name=signum.name: _close_for(bot, name))
+
+
+def _close_for(bot: commands.Bot, reason: str) -> None:
+    log.info("%s received: stopping", reason)
+    asyncio.get_running_loop().create_task(bot.close())
+
+
 async def run_bot(settings: Settings) -> int:
     """Runs until stopped; returns the process exit code."""
     assert settings.discord_token is not None
@@ -88,6 +106,7 @@ async def run_bot(settings: Settings) -> int:
     services = await Services.open(settings)
     try:
         async with CmoBot(services) as bot:
+            stop_on_signals(bot)
             await bot.start(settings.discord_token.get_secret_value())
     except discord.LoginFailure:
         log.error("Discord refused the token in DISCORD_TOKEN; check it in the developer portal")

@@ -31,7 +31,7 @@ class BotHarness:
     async def start(self) -> CmoBot:
         point_at_api(self.settings.discord_api_base)
         self.services = await Services.open(self.settings)
-        self.bot = CmoBot(self.services)
+        self.bot = CmoBot(self.services, guild_ready_timeout=0.05)
         identifies = len(self.fake.identifies)
         self._task = asyncio.create_task(self.bot.start(self.settings.discord_token.get_secret_value()))
         await self.fake.wait_for_identify(identifies + 1)

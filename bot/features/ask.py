@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.asking import MAX_QUESTION_LENGTH, Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
 from bot.features.components import suggestion_view, topic_view
+from bot.features.cooldown import per_user_cooldown
 from bot.knowledge.model import Lang
 from bot.render import no_match_embed, topic_embed
 
@@ -26,7 +27,7 @@ class AskCog(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask a question about the CMO role or AI in marketing")
     @app_commands.describe(question="Your question, in your own words")
-    @app_commands.checks.cooldown(COOLDOWN_RATE, COOLDOWN_SECONDS, key=lambda interaction: interaction.user.id)
+    @per_user_cooldown(COOLDOWN_RATE, COOLDOWN_SECONDS)
     async def ask(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH]
     ) -> None:

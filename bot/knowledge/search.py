@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -34,6 +35,12 @@ OTHER_LANGUAGE_FACTOR = 0.85
 # Typo correction: the closest known word must be at least this similar (0-100).
 CORRECTION_CUTOFF = 82
 CORRECTION_MIN_LENGTH = 5
+# A confidence this high in the question's own language needs no second opinion.
+CLEAR_ANSWER = 0.9
+# Only the best BM25 candidates (plus close title/alias matches) are scored in detail.
+CANDIDATES = 8
+# Distinct questions whose answers each snapshot remembers.
+CACHE_SIZE = 4096
 # A word no topic uses weighs this share of the rarest known word: enough that a question
 # made mostly of unknown words is not answered, not so much that one chatty word sinks it.
 UNKNOWN_WEIGHT = 0.8
@@ -75,6 +82,7 @@ class SearchIndex:
 
     def __init__(self, topics: Mapping[str, Topic], extra_aliases: Mapping[str, Mapping[Lang, Iterable[str]]] = {}):
         self._topic_ids = list(topics)
+        self._cache: OrderedDict[tuple[str, Lang], Answer] = OrderedDict()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(topic_id UNINDEXED, lang UNINDEXED, title, aliases, keywords, body)"
@@ -197,14 +205,18 @@ class SearchIndex:
         return best
 
     def _scores(self, question: str, lang: Lang) -> dict[str, tuple[float, float]]:
-        """Per topic: (confidence, rank key), combining both languages."""
+        """Per topic: (confidence, rank key), combining both languages. The other language is
+        only consulted when the question's own language gave no clear answer."""
         combined: dict[str, tuple[float, float]] = {}
         for other, factor in ((lang, 1.0), (_other(lang), OTHER_LANGUAGE_FACTOR)):
+            if combined and max(confidence for confidence, _ in combined.values()) >= CLEAR_ANSWER:
+                break
             query_terms = self._query_terms(question, other)
             bm25 = self._bm25(query_terms, other)
             top = max(bm25.values(), default=0.0) or 1.0
             resemblance = self._resemblance(question, other)
-            for topic_id in set(bm25) | set(resemblance):
+            candidates = sorted(bm25, key=bm25.__getitem__, reverse=True)[:CANDIDATES]
+            for topic_id in set(candidates) | set(resemblance):
                 coverage = self._coverage(query_terms, other, topic_id)
                 similar = resemblance.get(topic_id, 0.0)
                 confidence = factor * max(coverage, similar if similar >= 0.85 else similar * coverage)
@@ -214,7 +226,22 @@ class SearchIndex:
         return combined
 
     def answer(self, question: str, lang: Lang) -> Answer:
-        """The best topic when confident enough, else none; up to 3 suggestions either way."""
+        """The best topic when confident enough, else none; up to 3 suggestions either way.
+
+        Popular questions repeat ("wat doet een cmo"), so answers are remembered per snapshot,
+        keyed by the folded question; the cache dies with the snapshot on a reload or edit."""
+        key = (" ".join(tokens(question)), lang)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        answer = self._answer(question, lang)
+        self._cache[key] = answer
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return answer
+
+    def _answer(self, question: str, lang: Lang) -> Answer:
         scores = self._scores(question, lang)
         ranked = sorted(scores.items(), key=lambda item: (item[1][1], item[1][0]), reverse=True)
         if not ranked:

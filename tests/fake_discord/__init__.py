@@ -11,6 +11,21 @@ Usage::
         handle = await fake.slash_command("ping")
         body = await handle.response(timeout=5)               # {"type": 4, "data": {"content": ...}}
         await bot.close()
+
+discord.py behaviour to accommodate:
+
+* A plain ``Client``/``Bot`` never calls ``GET /gateway/bot``: it connects to the class attribute
+  ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY``. ``FakeDiscord`` patches it together with
+  ``discord.http.Route.BASE`` on start and restores both on stop (``patch_discord=False`` to opt out).
+  ``AutoShardedClient`` does use ``/gateway/bot`` (it gets the fake's URL and ``shards``).
+* ``on_ready`` fires ``guild_ready_timeout`` (default 2 s) after the last GUILD_CREATE: pass e.g.
+  ``guild_ready_timeout=0.05`` to the bot in tests.
+* discord.py sleeps 5 s before every non-initial IDENTIFY (``Client.before_identify_hook``); override it in
+  a subclass for tests that re-identify or run several shards. RESUMEs are not delayed.
+* REST JSON is only parsed when ``Content-Type`` is exactly ``application/json``; 429s are only retried
+  when the response carries a ``Via`` header (otherwise treated as a Cloudflare ban). The fake does both.
+* ``FakeDiscord.wait_until_ready()`` means "READY and every GUILD_CREATE were *sent*"; await
+  ``bot.wait_until_ready()`` too if the test needs the client's cache filled.
 """
 
 from .models import (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import functools
 import hashlib
 import json
@@ -184,7 +185,7 @@ class Interaction:
 
         def check():
             if len(self.followup_ids) >= n:
-                return [self.fake.messages[i] for i in self.followup_ids[:n] if i in self.fake.messages]
+                return [copy.deepcopy(self.fake.messages[i]) for i in self.followup_ids[:n] if i in self.fake.messages]
             return None
 
         return await self.fake._wait(check, timeout, f"{n} followup(s) for interaction {self.id}")
@@ -198,7 +199,8 @@ class Interaction:
         def check():
             if self.original_message_id is None or self.loading or self.original_edits < edits:
                 return None
-            return self.fake.messages.get(self.original_message_id)
+            msg = self.fake.messages.get(self.original_message_id)
+            return None if msg is None else copy.deepcopy(msg)
 
         return await self.fake._wait(check, timeout, f"@original of interaction {self.id}")
 
@@ -327,6 +329,7 @@ class FakeDiscord:
         self.connections = 0
         self.heartbeats = 0
         self.presence_updates: list[dict[str, Any]] = []
+        self.filtered_events: list[tuple[str, dict[str, Any]]] = []
         self.gateway_paths: list[str] = []
         self.gateway_queries: list[dict[str, str]] = []
         self.close_codes: list[int | None] = []
@@ -493,7 +496,7 @@ class FakeDiscord:
             for i in range(start, len(msgs)):
                 if predicate is None or predicate(msgs[i]):
                     self._channel_cursor[channel_id] = i + 1
-                    return msgs[i]
+                    return copy.deepcopy(msgs[i])
             return None
 
         return await self._wait(check, timeout, f"message in channel {channel_id}")
@@ -746,8 +749,17 @@ class FakeDiscord:
         raise RuntimeError(f"no session for shard {shard_id}")
 
     async def dispatch(self, event: str, data: dict[str, Any], *, guild_id: int | None = None) -> int:
-        """Send (or queue for replay, if disconnected) a DISPATCH event; returns its sequence number."""
-        return await self._dispatch_to(self._session_for_guild(guild_id), event, data)
+        """Send (or queue for replay, if disconnected) a DISPATCH event; returns its sequence number.
+
+        Like Discord, events whose intent the client did not IDENTIFY with are not sent: they are appended
+        to ``filtered_events`` and -1 is returned.
+        """
+        sess = self._session_for_guild(guild_id)
+        needed = _intent_for(event, guild_id)
+        if needed and sess.intents is not None and not sess.intents & needed:
+            self.filtered_events.append((event, data))
+            return -1
+        return await self._dispatch_to(sess, event, data)
 
     def _current_sessions(self, session_id: str | None) -> list[_Session]:
         if session_id is not None:
@@ -817,7 +829,8 @@ class FakeDiscord:
             return self.default_user
         if isinstance(user, int):
             return user_payload(user)
-        return user
+        # a partial dict ({"id": ..., "username": ...}) is completed to a full user object
+        return {**user_payload(int(user["id"]), user.get("username")), **user}
 
     def _channel_payload(self, channel_id: int, guild_id: int | None, user: dict[str, Any]) -> dict[str, Any]:
         chan, _guild = self._find_channel(channel_id)
@@ -1130,9 +1143,14 @@ class FakeDiscord:
         return await self._send_interaction(payload)
 
     def _lookup_message(self, message: dict[str, Any] | int | str) -> dict[str, Any]:
+        """A message dict is used as given (tests may pass a modified snapshot); an id is looked up in the
+        fake's store (its current state)."""
         if isinstance(message, dict):
-            return message
-        return self.messages[int(message)]
+            return copy.deepcopy(message)
+        mid = int(message)
+        if mid not in self.messages:
+            raise KeyError(f"unknown message {mid}")
+        return copy.deepcopy(self.messages[mid])
 
     @staticmethod
     def _find_component(components: list[dict[str, Any]], custom_id: str) -> dict[str, Any] | None:
@@ -1191,6 +1209,8 @@ class FakeDiscord:
             locale=kw.pop("locale", "nl"),
             member_permissions=kw.pop("member_permissions", None),
         )
+        if kw:
+            raise TypeError(f"unexpected keyword arguments: {sorted(kw)}")
         return await self._send_interaction(payload, source_message_id=mid)
 
     async def button_click(self, message: dict[str, Any] | int, custom_id: str, **kw: Any) -> Interaction:
@@ -1252,6 +1272,13 @@ class FakeDiscord:
         _chan, guild = self._find_channel(channel_id)
         msg = self._new_message(channel_id, guild.id if guild else None, {"content": content}, [], author=u)
         event = dict(msg)
+        sess = self._session_for_guild(guild.id if guild else None)
+        mentioned = f"<@{self.bot_user_id}>" in content or f"<@!{self.bot_user_id}>" in content
+        if guild is not None and not mentioned and not (sess.intents or 0) & INTENT_MESSAGE_CONTENT:
+            # Discord strips these without the privileged MESSAGE_CONTENT intent
+            event.update(content="", embeds=[], attachments=[], components=[])
+        if mentioned:
+            event["mentions"] = [self.bot_user]
         if guild is not None:
             event["guild_id"] = str(guild.id)
             member = member_payload(u)
@@ -1952,6 +1979,33 @@ class _HTTPError(Exception):
 
 def _err(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
+
+
+INTENT_GUILDS = 1 << 0
+INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_PRESENCES = 1 << 8
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_GUILD_MESSAGE_REACTIONS = 1 << 10
+INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_MESSAGE_CONTENT = 1 << 15
+
+
+def _intent_for(event: str, guild_id: int | None) -> int:
+    if event.startswith(("GUILD_ROLE_", "CHANNEL_", "THREAD_")) or event in (
+        "GUILD_CREATE",
+        "GUILD_UPDATE",
+        "GUILD_DELETE",
+    ):
+        return INTENT_GUILDS
+    if event in ("GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE"):
+        return INTENT_GUILD_MEMBERS
+    if event == "PRESENCE_UPDATE":
+        return INTENT_GUILD_PRESENCES
+    if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK"):
+        return INTENT_GUILD_MESSAGES if guild_id is not None else INTENT_DIRECT_MESSAGES
+    if event.startswith("MESSAGE_REACTION_"):
+        return INTENT_GUILD_MESSAGE_REACTIONS if guild_id is not None else 1 << 13
+    return 0
 
 
 def _infer_option_type(value: Any) -> int:
