@@ -25,7 +25,13 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.features.ask", "bot.features.browse", "bot.features.tips", "bot.features.help")
+EXTENSIONS = (
+    "bot.features.ask",
+    "bot.features.browse",
+    "bot.features.tips",
+    "bot.features.help",
+    "bot.features.admin",
+)
 
 
 def point_at_api(api_base: str) -> None:

@@ -54,6 +54,40 @@ class Settings(BaseModel):
     default_lang: Lang = Field("nl", alias="CMO_DEFAULT_LANG")
     sync_commands: CommandSync = Field(CommandSync("global"), alias="CMO_SYNC_COMMANDS")
     discord_api_base: str = Field(DISCORD_API_BASE, alias="CMO_DISCORD_API_BASE")
+    editor_role_ids: frozenset[int] = Field(frozenset(), alias="CMO_EDITOR_ROLE_IDS")
+    home_guild_id: int | None = Field(None, alias="CMO_HOME_GUILD_ID")
+    tip_grace_minutes: int = Field(120, ge=0, le=24 * 60, alias="CMO_TIP_GRACE_MINUTES")
+    health_addr: tuple[str, int] = Field(("127.0.0.1", 8080), alias="CMO_HEALTH_ADDR")
+
+    @field_validator("editor_role_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be a comma-separated list of role ids (numbers)")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("home_guild_id", mode="before")
+    @classmethod
+    def _optional_id(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not value.strip().isdigit():
+                raise ValueError("must be a guild id (a number)")
+        return value
+
+    @field_validator("health_addr", mode="before")
+    @classmethod
+    def _host_port(cls, value: object) -> object:
+        if isinstance(value, str):
+            host, sep, port = value.strip().rpartition(":")
+            if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+                raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:8080 (port 0 picks a free port)")
+            return (host.strip("[]"), int(port))
+        return value
 
     @field_validator("discord_token", "hash_secret", "content_dir", mode="before")
     @classmethod

@@ -26,6 +26,14 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "nl": "Rustig aan: je kunt over {seconds} seconden weer een vraag stellen.",
         "en": "Easy does it: you can ask again in {seconds} seconds.",
     },
+    "error_not_moderator": {
+        "nl": "Dit is alleen voor moderators: leden met het recht Server beheren of een editorrol.",
+        "en": "This is for moderators only: members with Manage Server or an editor role.",
+    },
+    "error_not_home_guild": {
+        "nl": "De inhoud wordt door alle servers gedeeld en kan alleen in de thuisserver van de bot worden bewerkt.",
+        "en": "The content is shared by every server and can only be edited in the bot's home server.",
+    },
     "error_forbidden": {
         "nl": "Dit commando is niet voor jou beschikbaar.",
         "en": "This command is not available to you.",
@@ -92,6 +100,20 @@ STRINGS: dict[str, dict[Lang, str]] = {
 }
 
 
+def _merge_feature_strings() -> None:
+    """Feature modules keep their own tables (one owner per file); a duplicate key is a bug."""
+    from bot.strings import editing, insights, ops, tips
+
+    for table in (insights.STRINGS, tips.STRINGS, editing.STRINGS, ops.STRINGS):
+        for key, value in table.items():
+            if key in STRINGS:
+                raise RuntimeError(f"duplicate UI string key {key!r}")
+            STRINGS[key] = value  # type: ignore[assignment]
+
+
+_merge_feature_strings()
+
+
 def t(key: str, lang: Lang, **values: object) -> str:
     """The string for `key` in `lang`, with placeholders filled in."""
     text = STRINGS[key][lang]
@@ -120,6 +142,54 @@ COMMAND_NL: dict[str, str] = {
     "Get a tip about the CMO role right now": "Krijg meteen een tip over de rol van de CMO",
     "help": "help",
     "What this bot can do": "Wat deze bot kan",
+    # moderator commands
+    "cmo-admin": "cmo-beheer",
+    "Moderator tools for cmo-bot": "Beheer van cmo-bot voor moderators",
+    "stats": "statistieken",
+    "Questions per day, answered share, top and unanswered questions, ratings": "Vragen per dag, aandeel beantwoord, topvragen, onbeantwoorde vragen en beoordelingen",
+    "days": "dagen",
+    "How many days back": "Hoeveel dagen terug",
+    "unanswered": "onbeantwoord",
+    "Open unanswered questions, to attach as an alias or dismiss": "Open onbeantwoorde vragen, om als alias te koppelen of af te wijzen",
+    "suggestions": "suggesties",
+    "Aliases the bot proposes from what users opened after a miss": "Aliassen die de bot voorstelt op basis van wat gebruikers na een misser openden",
+    "export-questions": "vragen-exporteren",
+    "The question log as a CSV file, without user identifiers": "Het vragenlogboek als CSV-bestand, zonder gebruikersgegevens",
+    "tips-set": "tips-instellen",
+    "Post a tip in a channel at a set local time": "Plaats op een vast lokaal tijdstip een tip in een kanaal",
+    "channel": "kanaal",
+    "The text channel for the tips": "Het tekstkanaal voor de tips",
+    "time": "tijd",
+    "Local time as HH:MM, e.g. 09:00": "Lokale tijd als UU:MM, bijvoorbeeld 09:00",
+    "mon-fri (default), daily, or a list like mon,wed,fri": "ma-vr als standaard (mon-fri), daily, of een lijst zoals mon,wed,fri",
+    "timezone": "tijdzone",
+    "IANA time zone, e.g. Europe/Amsterdam": "IANA-tijdzone, bijvoorbeeld Europe/Amsterdam",
+    "language": "taal",
+    "Language of the tips": "Taal van de tips",
+    "tips-off": "tips-uit",
+    "Stop the scheduled tips in this server": "Stop de geplande tips in deze server",
+    "tips-status": "tips-status",
+    "The tip schedule, the next and last post, and the last error": "Het tipschema, de volgende en laatste tip en de laatste fout",
+    "tips-preview": "tips-voorbeeld",
+    "The tip that would be posted next": "De tip die hierna geplaatst zou worden",
+    "reload": "herladen",
+    "Re-read the content files and make them live": "Lees de inhoudsbestanden opnieuw in en zet ze live",
+    "edit": "bewerken",
+    "Edit a topic live in a form": "Bewerk een onderwerp live in een formulier",
+    "The topic": "Het onderwerp",
+    "Which language to edit": "Welke taal je bewerkt",
+    "history": "geschiedenis",
+    "The revisions of a topic": "De versies van een onderwerp",
+    "revert": "terugzetten",
+    "Make an earlier revision of a topic live again": "Zet een eerdere versie van een onderwerp weer live",
+    "revision": "versie",
+    "Revision number; 0 is the version in the files": "Versienummer; 0 is de versie uit de bestanden",
+    "privacy": "privacy",
+    "What cmo-bot stores about you, and erasing it": "Wat cmo-bot over jou bewaart, en dat wissen",
+    "info": "info",
+    "What is stored, why and for how long": "Wat er wordt bewaard, waarom en hoe lang",
+    "forget-me": "vergeet-mij",
+    "Erase the questions and ratings stored for you": "Wis de vragen en beoordelingen die voor jou zijn bewaard",
 }
 
 

@@ -13,6 +13,7 @@ import math
 import discord
 from discord import app_commands
 
+from bot.features.admin.permissions import NotHomeGuild, NotModerator
 from bot.features.common import NO_MENTIONS, interaction_lang
 from bot.i18n import t
 
@@ -26,6 +27,10 @@ class CmoTree(app_commands.CommandTree):
         lang = interaction_lang(interaction, self.default_lang)
         if isinstance(error, app_commands.CommandOnCooldown):
             message = t("error_cooldown", lang, seconds=max(1, math.ceil(error.retry_after)))
+        elif isinstance(error, NotModerator):
+            message = t("error_not_moderator", lang)
+        elif isinstance(error, NotHomeGuild):
+            message = t("error_not_home_guild", lang)
         elif isinstance(error, app_commands.CheckFailure):
             message = t("error_forbidden", lang)
         else:

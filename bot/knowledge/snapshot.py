@@ -76,9 +76,17 @@ class ContentSnapshot:
 
 
 def build_snapshot(
-    content: ContentSet, learned_aliases: Mapping[str, Mapping[Lang, Iterable[str]]] | None = None
+    content: ContentSet,
+    learned_aliases: Mapping[str, Mapping[Lang, Iterable[str]]] | None = None,
+    overrides: Mapping[str, Topic] | None = None,
 ) -> ContentSnapshot:
-    """Indexes validated content. Learned aliases (moderators' additions) count as aliases."""
+    """Indexes validated content. Learned aliases (moderators' additions) count as aliases;
+    `overrides` are live edits that replace the file version of a topic until reverted."""
+    if overrides:
+        content = ContentSet(
+            topics={**content.topics, **{k: v for k, v in overrides.items() if k in content.topics}},
+            tips=content.tips,
+        )
     learned = {
         topic_id: {lang: tuple(aliases) for lang, aliases in by_lang.items()}
         for topic_id, by_lang in (learned_aliases or {}).items()

@@ -1,0 +1,1 @@
+"""Per-feature string tables; bot.i18n merges them so every string lives in one lookup."""

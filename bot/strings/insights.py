@@ -1,0 +1,5 @@
+"""User-facing strings of the insights feature, in Dutch and English (merged into bot.i18n)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {}
