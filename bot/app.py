@@ -31,6 +31,8 @@ EXTENSIONS = (
     "bot.features.tips",
     "bot.features.help",
     "bot.features.admin",
+    "bot.features.privacy",
+    "bot.features.tip_scheduler",
 )
 
 

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.asking import AskService
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.knowledge.store import ContentStore
 from bot.storage.database import Database
@@ -31,9 +32,10 @@ class Services:
     writer: QuestionWriter
     hasher: UserHasher
     asking: AskService
+    clock: Clock
 
     @classmethod
-    async def open(cls, settings: Settings) -> Services:
+    async def open(cls, settings: Settings, clock: Clock | None = None) -> Services:
         store = ContentStore.from_dir(settings.resolved_content_dir())
         db = await Database.open(settings.db_path)
         try:
@@ -45,7 +47,8 @@ class Services:
         except BaseException:
             await db.close()
             raise
-        return cls(settings, store, db, questions, writer, hasher, AskService(store, writer, hasher, questions))
+        asking = AskService(store, writer, hasher, questions)
+        return cls(settings, store, db, questions, writer, hasher, asking, clock or SystemClock())
 
     async def close(self) -> None:
         """Drains the question log before the database closes: nothing asked is lost."""

@@ -8,14 +8,16 @@ import contextlib
 from pathlib import Path
 
 from bot.app import CmoBot, point_at_api
+from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.services import Services
 from tests.fake_discord.server import FakeDiscord
 
 
 class BotHarness:
-    def __init__(self, fake: FakeDiscord, db_path: Path, **env: str):
+    def __init__(self, fake: FakeDiscord, db_path: Path, clock: Clock | None = None, **env: str):
         self.fake = fake
+        self.clock = clock
         self.env = {
             "DISCORD_TOKEN": fake.token,
             "CMO_DB_PATH": str(db_path),
@@ -30,7 +32,7 @@ class BotHarness:
 
     async def start(self) -> CmoBot:
         point_at_api(self.settings.discord_api_base)
-        self.services = await Services.open(self.settings)
+        self.services = await Services.open(self.settings, clock=self.clock)
         self.bot = CmoBot(self.services, guild_ready_timeout=0.05)
         identifies = len(self.fake.identifies)
         self._task = asyncio.create_task(self.bot.start(self.settings.discord_token.get_secret_value()))
