@@ -7,14 +7,17 @@ reached through `interaction.client.services`, set once when the bot is built.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
 from bot.asking import Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
+from bot.features.tree import send_ephemeral
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang, Topic
 from bot.knowledge.snapshot import ContentSnapshot
@@ -25,6 +28,23 @@ log = logging.getLogger(__name__)
 
 SELECT_OPTION_LIMIT = 25
 LABEL_LIMIT = 80
+
+
+def guarded(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """For component callbacks: discord.py only logs an exception raised in a dynamic item,
+    leaving the user with "This interaction failed"; this replies with the localised generic
+    error instead, like the command tree's handler does for commands."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception:
+            custom_id = (interaction.data or {}).get("custom_id")
+            log.exception("component %s failed in guild %s", custom_id, interaction.guild_id)
+            await send_ephemeral(interaction, t("error_generic", _lang(interaction)))
+
+    return wrapper
 
 
 def _asking(interaction: discord.Interaction) -> AskService:
@@ -110,6 +130,7 @@ class FeedbackButton(
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> FeedbackButton:
         return cls(1 if match["rating"] == "up" else -1, match["qid"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         lang = _lang(interaction)
         try:
@@ -131,6 +152,7 @@ class OpenTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> OpenTopicButton:
         return cls(match["topic"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await send_topic(interaction, self.topic_id, "open-button", ephemeral=True)
 
@@ -153,6 +175,7 @@ class RelatedSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:re
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> RelatedSelect:
         return cls()
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         values = (interaction.data or {}).get("values") or ["-"]
         await send_topic(interaction, str(values[0]), "related-select", ephemeral=True)
@@ -175,6 +198,7 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:c
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> CategorySelect:
         return cls()
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         lang = _lang(interaction)
         category = str(((interaction.data or {}).get("values") or [""])[0])
@@ -204,6 +228,7 @@ class TopicPickSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> TopicPickSelect:
         return cls()
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         values = (interaction.data or {}).get("values") or ["-"]
         await send_topic(interaction, str(values[0]), "topics-select", ephemeral=True)

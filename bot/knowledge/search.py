@@ -152,6 +152,8 @@ class SearchIndex:
             if word in view.surface:
                 result.append(view.surface[word])
                 continue
+            if len(word) < 3 and word.isalpha():
+                continue  # an unknown one- or two-letter word is noise ("ev" from a cut-off "@everyone")
             stemmed = stem(word, lang)
             if stemmed in view.idf or len(word) < CORRECTION_MIN_LENGTH:
                 result.append(stemmed)

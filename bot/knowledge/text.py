@@ -18,6 +18,8 @@ from bot.knowledge.model import Lang
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Discord markup that names a user, role, channel or emoji: never words of the question.
+_DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@(?:everyone|here)\b")
 
 # Words the generic lists call stop words but that carry meaning in this domain: "AI" and
 # "two journeys" and "working together", and "what does a COO do" as against "what is".
@@ -50,8 +52,8 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """The folded words of a text, in order."""
-    return _TOKEN.findall(fold(text))
+    """The folded words of a text, in order; mentions and custom emoji are not words."""
+    return _TOKEN.findall(fold(_DISCORD_MARKUP.sub(" ", text)))
 
 
 @cache
