@@ -20,8 +20,12 @@ from bot.config import CommandSync, Settings
 from bot.features.components import DYNAMIC_ITEMS
 from bot.features.translator import CommandTranslator
 from bot.features.tree import CmoTree
+from bot.ops.health import HealthServer
+from bot.ops.metrics import Metrics
 from bot.runtime import settle_heap
 from bot.services import Services
+from bot.storage.meta import set_meta
+from bot.storage.timestamps import utc_now_iso
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,9 @@ async def use_gateway_of(http: discord.http.HTTPClient) -> str:
 
 class CmoBot(commands.Bot):
     def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0):
+        self.metrics = Metrics()
+        self.health: HealthServer | None = None
+        self.gateway_connected = False
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(
@@ -69,6 +76,9 @@ class CmoBot(commands.Bot):
         )
         self.services = services
         self.tree.default_lang = services.settings.default_lang  # type: ignore[attr-defined]
+        self.tree.metrics = self.metrics  # type: ignore[attr-defined]
+        self.metrics.watch_writer(services.writer)
+        services.asking.add_observer(self.metrics.observe_answer)
 
     async def setup_hook(self) -> None:
         log.info("gateway: %s", await use_gateway_of(self.http))
@@ -77,7 +87,43 @@ class CmoBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await sync_commands(self.tree, self.services.settings.sync_commands)
+        host, port = self.services.settings.health_addr
+        self.health = HealthServer(host, port, self.health_problems, self.metrics)
+        await self.health.start()
         settle_heap()
+
+    async def close(self) -> None:
+        """Stops taking interactions (the gateway closes first), then the health server."""
+        self.gateway_connected = False
+        await super().close()
+        if self.health is not None:
+            await self.health.stop()
+
+    async def health_problems(self) -> list[str]:
+        problems = []
+        if not self.gateway_connected or self.is_closed():
+            problems.append("gateway not connected")
+        try:
+            await set_meta(self.services.db, "health_checked_at", utc_now_iso())
+        except Exception as exc:
+            problems.append(f"database does not accept writes: {exc}")
+        if self.services.writer.last_error:
+            problems.append(f"question log cannot be written: {self.services.writer.last_error}")
+        return problems
+
+    async def on_connect(self) -> None:
+        self.gateway_connected = True
+
+    async def on_resumed(self) -> None:
+        self.gateway_connected = True
+
+    async def on_disconnect(self) -> None:
+        self.gateway_connected = False
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: discord.app_commands.Command
+    ) -> None:
+        self.tree.record(interaction, "ok")  # type: ignore[attr-defined]
 
 
 async def sync_commands(tree: discord.app_commands.CommandTree, sync: CommandSync) -> None:

@@ -6,7 +6,9 @@ user id is turned into a keyed hash before anything is kept.
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.knowledge.model import Lang
@@ -17,6 +19,8 @@ from bot.storage import question_log
 from bot.storage.identity import UserHasher
 from bot.storage.questions import QuestionRecord, QuestionRepository
 from bot.storage.writer import QuestionWriter
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 2000
 
@@ -44,6 +48,11 @@ class AskService:
         self._writer = writer
         self._hasher = hasher
         self._repository = repository
+        self._observers: list[Callable[[Answer], None]] = []
+
+    def add_observer(self, observer: Callable[[Answer], None]) -> None:
+        """Called with every answer (metrics); never lets an observer's error reach the user."""
+        self._observers.append(observer)
 
     @property
     def snapshot(self) -> ContentSnapshot:
@@ -64,6 +73,11 @@ class AskService:
         snapshot = self._store.current
         answer = snapshot.answer(question, lang)
         record = self._log(command, question, lang, asker, answer.topic_id, answer.score, started)
+        for observer in self._observers:
+            try:
+                observer(answer)
+            except Exception:
+                log.exception("answer observer failed")
         return AskResult(answer, record.id, snapshot)
 
     def log_lookup(self, command: str, text: str, lang: Lang, asker: Asker, topic_id: str | None) -> str:

@@ -23,6 +23,7 @@ class BotHarness:
             "CMO_DB_PATH": str(db_path),
             "CMO_DISCORD_API_BASE": fake.api_base,
             "CMO_HASH_SECRET": "test-secret",
+            "CMO_HEALTH_ADDR": "127.0.0.1:0",
             **env,
         }
         self.settings: Settings = load_settings(self.env)

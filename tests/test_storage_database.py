@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.database import Database, check_writable
+from bot.storage.migrations import default_migrations_dir, discover_migrations
 from bot.storage.questions import QuestionRecord, QuestionRepository
 
 
@@ -51,7 +52,7 @@ async def test_backup_is_a_readable_copy_with_the_same_rows(tmp_path: Path) -> N
         ids = {row[0] for row in copy.execute("SELECT id FROM questions")}
         version = copy.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
     assert ids == {r.id for r in records}
-    assert version == 1
+    assert version == discover_migrations(default_migrations_dir())[-1].version
 
 
 async def test_backup_refuses_to_overwrite_the_live_file(tmp_path: Path) -> None:

@@ -33,14 +33,16 @@ def tables(path: Path) -> set[str]:
 
 async def test_shipped_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
     path = tmp_path / "data" / "bot.sqlite3"
+    shipped = discover_migrations(default_migrations_dir())
     async with await Database.open(path) as db:
-        assert db.schema_version == 1
+        assert db.schema_version == shipped[-1].version
     first = recorded(path)
-    assert [(v, n) for v, n, _ in first] == [(1, "initial")]
+    assert [(v, n) for v, n, _ in first] == [(m.version, m.name) for m in shipped]
+    assert first[0][:2] == (1, "initial")
     assert {"meta", "questions", "feedback", "schema_migrations"} <= tables(path)
 
     async with await Database.open(path) as db:
-        assert db.schema_version == 1
+        assert db.schema_version == shipped[-1].version
     assert recorded(path) == first  # same applied_at: not applied again
 
 
