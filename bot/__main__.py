@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as exc:
         print(f"cmo-bot: {exc}", file=sys.stderr)
-        return 2
+        # A missing content folder is a content problem (exit 1, like invalid content);
+        # anything else is a settings problem (exit 2).
+        return 1 if exc.variables == {"CMO_CONTENT_DIR"} else 2
     # The offline commands print their result; info logs would only clutter the terminal.
     quiet = args.command != "run" and "CMO_LOG_LEVEL" not in os.environ
     logs.configure("WARNING" if quiet else settings.log_level)

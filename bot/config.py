@@ -23,6 +23,10 @@ DEFAULT_DB_PATH = Path("data") / "cmo-bot.sqlite3"
 class ConfigError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
+    def __init__(self, message: str, variables: frozenset[str] = frozenset()):
+        super().__init__(message)
+        self.variables = variables
+
 
 @dataclass(frozen=True)
 class CommandSync:
@@ -143,9 +147,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     try:
         return Settings.model_validate({name: environ[name] for name in names if name in environ})
     except ValidationError as exc:
-        lines = []
+        lines, names = [], set()
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "settings"
             message = error["msg"].removeprefix("Value error, ")
             lines.append(f"{name}: {message}")
-        raise ConfigError("invalid settings:\n  " + "\n  ".join(lines)) from None
+            names.add(name)
+        raise ConfigError("invalid settings:\n  " + "\n  ".join(lines), frozenset(names)) from None
