@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.i18n import lang_for_locale
 from bot.knowledge.model import Lang
 from bot.render import Embed
+
+log = logging.getLogger(__name__)
 
 USER_TEXT_LIMIT = 300
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -28,3 +32,14 @@ def quote_user_text(text: str, limit: int = USER_TEXT_LIMIT) -> str:
 
 def to_embed(data: Embed) -> discord.Embed:
     return discord.Embed.from_dict(data)
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    """Replies or follows up, depending on whether the interaction was already answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not send an error reply for interaction %s", interaction.id, exc_info=True)

@@ -16,8 +16,7 @@ from typing import Any
 import discord
 
 from bot.asking import Asker, AskService
-from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
-from bot.features.tree import send_ephemeral
+from bot.features.common import NO_MENTIONS, interaction_lang, send_ephemeral, to_embed
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang, Topic
 from bot.knowledge.snapshot import ContentSnapshot

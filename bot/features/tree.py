@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.features.admin.permissions import NotHomeGuild, NotModerator
-from bot.features.common import NO_MENTIONS, interaction_lang
+from bot.features.common import interaction_lang, send_ephemeral
 from bot.i18n import t
 from bot.ops.metrics import Metrics
 
@@ -71,14 +71,3 @@ class CmoTree(app_commands.CommandTree):
             message = t("error_generic", lang)
         self.record(interaction, outcome)
         await send_ephemeral(interaction, message)
-
-
-async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
-    """Replies or follows up, depending on whether the interaction was already answered."""
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.warning("could not send an error reply for interaction %s", interaction.id, exc_info=True)

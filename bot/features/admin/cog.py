@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.features.admin import editing, insights, tip_schedule
 from bot.features.admin.editing import EditingPanel
 from bot.features.admin.insights import InsightsPanel
 from bot.features.admin.permissions import require_home_guild, require_moderator
@@ -67,6 +68,8 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
 
     # -- scheduled tips --------------------------------------------------------------------
 
+    # The channel arrives as Discord sent it (AppCommandChannel): the bot keeps no guild cache,
+    # so discord.TextChannel could not be resolved. The panel checks that it is a text channel.
     @app_commands.command(name="tips-set", description="Post a tip in a channel at a set local time")
     @app_commands.describe(
         channel="The text channel for the tips",
@@ -79,7 +82,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     async def tips_set(
         self,
         interaction: discord.Interaction,
-        channel: discord.TextChannel,
+        channel: app_commands.AppCommandChannel,
         time: app_commands.Range[str, 1, 5],
         days: app_commands.Range[str, 1, 40] = "mon-fri",
         timezone: app_commands.Range[str, 1, 64] = "Europe/Amsterdam",
@@ -148,3 +151,8 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return self.editing.topic_choices(interaction, current)
+
+
+async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(*insights.DYNAMIC_ITEMS, *tip_schedule.DYNAMIC_ITEMS, *editing.DYNAMIC_ITEMS)
+    await bot.add_cog(AdminCog(bot))

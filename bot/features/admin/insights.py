@@ -1,10 +1,367 @@
-"""Placeholder: the insights panel (issue 4) is being written; see the issue."""
+"""The moderator side of the improvement loop: stats, unanswered questions, suggestions, export.
+
+Every reply is ephemeral and shows the moderator's own guild only. Unanswered questions and
+suggestions are worked through one at a time in a single message that edits itself: pick a
+topic (the select rewrites the attach button's custom id to carry it), attach or dismiss,
+and the next open question slides in. All state lives in custom ids (a 16-hex group key, a
+topic id, a position), so the buttons keep working after a restart; each click re-reads the
+log, so two moderators working at once never act on a stale list.
+"""
 
 from __future__ import annotations
 
-DYNAMIC_ITEMS: tuple = ()
+import asyncio
+import io
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.features.admin.permissions import is_moderator
+from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.features.components import button_label, static_view
+from bot.i18n import t
+from bot.insights.chart import questions_chart
+from bot.insights.export import questions_csv
+from bot.insights.grouping import QuestionGroup
+from bot.insights.loop import ImprovementLoop
+from bot.insights.render import CHART_NAME, group_embed, stats_embed, suggestion_embed, topic_options
+from bot.insights.stats import collect_stats, period_start
+from bot.insights.suggestions import Suggestion
+from bot.knowledge.model import Lang
+from bot.storage.timestamps import to_utc_iso
+
+log = logging.getLogger(__name__)
+
+KEY = r"(?P<key>[0-9a-f]{16})"
+TOPIC = r"(?P<topic>[a-z0-9-]{1,64})"
+NO_TOPIC = "_"
 
 
 class InsightsPanel:
     def __init__(self, services):
         self._services = services
+        self._loop = ImprovementLoop(services.db, services.store)
+
+    def _lang(self, interaction: discord.Interaction) -> Lang:
+        return interaction_lang(interaction, self._services.settings.default_lang)
+
+    async def stats(self, interaction: discord.Interaction, days: int) -> None:
+        lang = self._lang(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stats = await collect_stats(self._loop.queries, interaction.guild_id, self._services.clock.now(), days)
+        labels = (t("ins_chart_answered", lang), t("ins_chart_unanswered", lang), t("ins_chart_title", lang))
+        png = await asyncio.to_thread(questions_chart, stats.days, labels)
+        embed = stats_embed(stats, days, self._services.store.current.topics, lang, quote_user_text)
+        await interaction.followup.send(
+            embed=to_embed(embed),
+            file=discord.File(io.BytesIO(png), filename=CHART_NAME),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    async def unanswered(self, interaction: discord.Interaction) -> None:
+        embed, view = await unanswered_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def suggestions(self, interaction: discord.Interaction) -> None:
+        embed, view = await suggestions_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def export_questions(self, interaction: discord.Interaction, days: int) -> None:
+        lang = self._lang(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        since = to_utc_iso(period_start(self._services.clock.now(), days))
+        rows = await self._loop.queries.export_rows(interaction.guild_id, since)
+        data, written, truncated = await asyncio.to_thread(questions_csv, rows)
+        message = t("ins_export_done", lang, days=days, rows=written)
+        if truncated:
+            message += "\n" + t("ins_export_truncated", lang, rows=written)
+        day = self._services.clock.now().date().isoformat()
+        await interaction.followup.send(
+            message,
+            file=discord.File(io.BytesIO(data), filename=f"cmo-questions-{day}-{days}d.csv"),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+# ---------------------------------------------------------------------------------------- messages
+
+
+async def unanswered_message(
+    loop: ImprovementLoop, guild_id: int, lang: Lang, position: int, chosen: str | None = None, status: str | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    groups = await loop.open_groups(guild_id)
+    position = min(position, len(groups) - 1) if groups else 0
+    embed = to_embed(group_embed(groups, position, lang, quote_user_text, status))
+    if not groups:
+        return embed, static_view()
+    return embed, group_view(loop, groups, position, lang, chosen)
+
+
+def group_view(
+    loop: ImprovementLoop, groups: list[QuestionGroup], position: int, lang: Lang, chosen: str | None
+) -> discord.ui.View:
+    group = groups[position]
+    snapshot = loop.store.current
+    likely = snapshot.answer(group.text, group.lang).suggestions  # type: ignore[arg-type]
+    options = topic_options(snapshot.topics, likely, lang)
+    items: list[discord.ui.Item] = [
+        TopicSelect(group.key, options, chosen, lang),
+        AttachButton(group.key, chosen or NO_TOPIC, t("ins_attach_button", lang)),
+        DismissButton(group.key, t("ins_dismiss_button", lang)),
+    ]
+    if len(groups) > 1:
+        items.append(NextButton("u", (position + 1) % len(groups), t("ins_next_button", lang)))
+    return static_view(*items)
+
+
+async def suggestions_message(
+    loop: ImprovementLoop, guild_id: int, lang: Lang, position: int, status: str | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    found = await loop.open_suggestions(guild_id)
+    position = min(position, len(found) - 1) if found else 0
+    topics = loop.store.current.topics
+    embed = to_embed(suggestion_embed(found, position, topics, lang, quote_user_text, status))
+    if not found:
+        return embed, static_view()
+    item = found[position]
+    items: list[discord.ui.Item] = [
+        AcceptButton(item.key, item.topic_id, t("ins_accept_button", lang)),
+        RejectButton(item.key, item.topic_id, t("ins_reject_button", lang)),
+    ]
+    if len(found) > 1:
+        items.append(NextButton("s", (position + 1) % len(found), t("ins_next_button", lang)))
+    return embed, static_view(*items)
+
+
+def _title(loop: ImprovementLoop, topic_id: str, lang: Lang) -> str:
+    topic = loop.store.current.topic(topic_id)
+    return topic.title.get(lang) if topic else topic_id
+
+
+# ---------------------------------------------------------------------------------------- components
+
+
+async def _open(interaction: discord.Interaction) -> tuple[ImprovementLoop, Lang] | None:
+    """Components are not covered by the admin group's check, so each click checks again."""
+    services = interaction.client.services  # type: ignore[attr-defined]
+    lang = interaction_lang(interaction, services.settings.default_lang)
+    if interaction.guild_id is None or not is_moderator(interaction, services.settings.editor_role_ids):
+        await interaction.response.send_message(t("error_not_moderator", lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return None
+    return ImprovementLoop(services.db, services.store), lang
+
+
+async def _show(interaction: discord.Interaction, message: tuple[discord.Embed, discord.ui.View]) -> None:
+    embed, view = message
+    await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+
+
+def _find(items: list[Any], key: str, topic: str | None = None) -> int | None:
+    for index, item in enumerate(items):
+        if item.key == key and (topic is None or item.topic_id == topic):
+            return index
+    return None
+
+
+class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins:pick:{KEY}"):
+    def __init__(
+        self, key: str, options: list[tuple[str, str, bool]] | None = None, chosen: str | None = None, lang: Lang = "nl"
+    ):
+        self.key = key
+        select_options = [
+            discord.SelectOption(
+                label=button_label(label),
+                value=topic_id,
+                description=t("ins_likely", lang) if likely else None,
+                default=topic_id == chosen,
+            )
+            for topic_id, label, likely in (options or [])
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"cmo:ins:pick:{key}",
+                placeholder=t("ins_pick_topic", lang),
+                options=select_options or [discord.SelectOption(label="-", value=NO_TOPIC)],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> TopicSelect:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        opened = await _open(interaction)
+        if opened is None:
+            return
+        loop, lang = opened
+        chosen = str(((interaction.data or {}).get("values") or [NO_TOPIC])[0])
+        groups = await loop.open_groups(interaction.guild_id)
+        position = _find(groups, self.key)
+        if position is None or chosen not in loop.store.current.topics:
+            await _show(interaction, await unanswered_message(loop, interaction.guild_id, lang, 0, status=t("ins_gone", lang)))
+            return
+        embed = to_embed(group_embed(groups, position, lang, quote_user_text))
+        await _show(interaction, (embed, group_view(loop, groups, position, lang, chosen)))
+
+
+class AttachButton(
+    _ModeratorItem, discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:att:{KEY}:(?P<topic>[a-z0-9-]{{1,64}}|_)"
+):
+    def __init__(self, key: str, topic_id: str, label: str | None = None):
+        self.key, self.topic_id = key, topic_id
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.success,
+                label=label,
+                custom_id=f"cmo:ins:att:{key}:{topic_id}",
+                disabled=topic_id == NO_TOPIC,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> AttachButton:
+        return cls(match["key"], match["topic"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        opened = await _open(interaction)
+        if opened is None:
+            return
+        loop, lang = opened
+        guild_id = interaction.guild_id
+        groups = await loop.open_groups(guild_id)
+        position = _find(groups, self.key)
+        if position is None or self.topic_id not in loop.store.current.topics:
+            status = t("ins_gone", lang)
+            await _show(interaction, await unanswered_message(loop, guild_id, lang, 0, status=status))
+            return
+        status = await _attach(loop, guild_id, groups[position], self.topic_id, "unanswered", lang)
+        await _show(interaction, await unanswered_message(loop, guild_id, lang, position, status=status))
+
+
+class DismissButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:dis:{KEY}"):
+    def __init__(self, key: str, label: str | None = None):
+        self.key = key
+        super().__init__(
+            discord.ui.Button(style=discord.ButtonStyle.secondary, label=label, custom_id=f"cmo:ins:dis:{key}")
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> DismissButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        opened = await _open(interaction)
+        if opened is None:
+            return
+        loop, lang = opened
+        groups = await loop.open_groups(interaction.guild_id)
+        position = _find(groups, self.key)
+        if position is None:
+            status = t("ins_gone", lang)
+            position = 0
+        else:
+            await loop.dismiss(interaction.guild_id, self.key)
+            status = t("ins_dismissed", lang, question=quote_user_text(groups[position].text, 200))
+        await _show(interaction, await unanswered_message(loop, interaction.guild_id, lang, position, status=status))
+
+
+class NextButton(
+    _ModeratorItem, discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:ins:next:(?P<kind>[us]):(?P<pos>\d{1,4})"
+):
+    def __init__(self, kind: str, position: int, label: str | None = None):
+        self.kind, self.position = kind, position
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary, label=label, custom_id=f"cmo:ins:next:{kind}:{position}"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> NextButton:
+        return cls(match["kind"], int(match["pos"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        opened = await _open(interaction)
+        if opened is None:
+            return
+        loop, lang = opened
+        build = unanswered_message if self.kind == "u" else suggestions_message
+        await _show(interaction, await build(loop, interaction.guild_id, lang, self.position))
+
+
+class AcceptButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:acc:{KEY}:{TOPIC}"):
+    def __init__(self, key: str, topic_id: str, label: str | None = None):
+        self.key, self.topic_id = key, topic_id
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.success, label=label, custom_id=f"cmo:ins:acc:{key}:{topic_id}"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> AcceptButton:
+        return cls(match["key"], match["topic"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        opened = await _open(interaction)
+        if opened is None:
+            return
+        loop, lang = opened
+        guild_id = interaction.guild_id
+        found = await loop.open_suggestions(guild_id)
+        position = _find(found, self.key, self.topic_id)
+        if position is None:
+            await _show(interaction, await suggestions_message(loop, guild_id, lang, 0, t("ins_gone", lang)))
+            return
+        status = await _attach(loop, guild_id, found[position], self.topic_id, "suggestion", lang)
+        await _show(interaction, await suggestions_message(loop, guild_id, lang, position, status))
+
+
+class RejectButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:rej:{KEY}:{TOPIC}"):
+    def __init__(self, key: str, topic_id: str, label: str | None = None):
+        self.key, self.topic_id = key, topic_id
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary, label=label, custom_id=f"cmo:ins:rej:{key}:{topic_id}"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> RejectButton:
+        return cls(match["key"], match["topic"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        opened = await _open(interaction)
+        if opened is None:
+            return
+        loop, lang = opened
+        guild_id = interaction.guild_id
+        found = await loop.open_suggestions(guild_id)
+        position = _find(found, self.key, self.topic_id)
+        if position is None:
+            status, position = t("ins_gone", lang), 0
+        else:
+            await loop.dismiss(guild_id, self.key, self.topic_id)
+            question = quote_user_text(found[position].text, 200)
+            status = t("ins_rejected", lang, question=question, topic=_title(loop, self.topic_id, lang))
+        await _show(interaction, await suggestions_message(loop, guild_id, lang, position, status))
+
+
+async def _attach(
+    loop: ImprovementLoop, guild_id: int, group: QuestionGroup | Suggestion, topic_id: str, source: Any, lang: Lang
+) -> str:
+    """Attaches and says how it went, in a line for the top of the panel."""
+    try:
+        attached = await loop.attach(guild_id, group, topic_id, source)
+    except Exception:
+        log.exception("attaching a learned alias to %s failed in guild %s", topic_id, guild_id)
+        return t("ins_failed", lang)
+    key = "ins_attached" if attached.answers_now else "ins_attached_weak"
+    return t(key, lang, alias=quote_user_text(attached.alias, 200), topic=_title(loop, topic_id, lang))
+
+
+DYNAMIC_ITEMS = (TopicSelect, AttachButton, DismissButton, NextButton, AcceptButton, RejectButton)

@@ -26,8 +26,13 @@ def is_moderator(interaction: discord.Interaction, editor_role_ids: Set[int]) ->
         return False
     if interaction.permissions.manage_guild:
         return True
-    roles = getattr(interaction.user, "roles", ())
-    return any(role.id in editor_role_ids for role in roles)
+    return not editor_role_ids.isdisjoint(member_role_ids(interaction))
+
+
+def member_role_ids(interaction: discord.Interaction) -> set[int]:
+    """The role ids Discord sent with the interaction. The bot keeps no guild cache (no
+    intents), so `Member.roles`, which looks roles up in that cache, would be empty."""
+    return {int(role_id) for role_id in getattr(interaction.user, "_roles", ())}
 
 
 def require_moderator(interaction: discord.Interaction, editor_role_ids: Set[int]) -> None:

@@ -1,10 +1,283 @@
-"""Placeholder: the tip schedule panel (issue 5) is being written; see the issue."""
+"""/cmo-admin tips-*: set up, inspect, preview and stop the scheduled tips of a guild.
+
+The scheduling itself lives in bot/tips (no Discord) and bot/features/tip_scheduler.py (the
+posting task); this panel validates what a moderator typed, stores it, wakes the scheduler
+and explains in plain words when the next tip will come, in local time and in UTC.
+"""
 
 from __future__ import annotations
 
-DYNAMIC_ITEMS: tuple = ()
+import logging
+from datetime import datetime, timedelta
+
+import discord
+from discord import app_commands
+from rapidfuzz import fuzz, process
+
+from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT, tip_message
+from bot.i18n import t
+from bot.knowledge.model import Lang
+from bot.render import COLOUR, GREY
+from bot.storage.tip_schedules import StoredSchedule, TipScheduleRepository
+from bot.tips.planner import TipPlanner, schedule_of
+from bot.tips.schedule import EVERY_DAY, WORKDAYS, Schedule, ScheduleError, days_spec, zone_names
+
+log = logging.getLogger(__name__)
+
+DYNAMIC_ITEMS: tuple = ()  # tip posts use OpenTopicButton, registered by bot/app.py
+
+AUTOCOMPLETE_LIMIT = 25
+DEFAULT_ZONE = "Europe/Amsterdam"
+# Shown for an empty box: where Dutch-speaking teams are, then the usual neighbours.
+POPULAR_ZONES = (
+    DEFAULT_ZONE,
+    "Europe/Brussels",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Madrid",
+    "UTC",
+    "America/Paramaribo",
+    "America/Curacao",
+    "America/Aruba",
+    "America/Kralendijk",
+    "America/New_York",
+    "Asia/Singapore",
+)
+NEEDED_PERMISSIONS = (
+    ("view_channel", "tips_perm_view"),
+    ("send_messages", "tips_perm_send"),
+    ("embed_links", "tips_perm_embed"),
+)
+
+
+def timezone_matches(current: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]:
+    """Zone names for what was typed: exact, then prefix (of the name or its city), then
+    substring, then close spellings ('amsterdm', 'new york'). Popular zones for an empty box."""
+    zones = zone_names()
+    query = current.strip().replace(" ", "_").casefold()
+    if not query:
+        return [zone for zone in POPULAR_ZONES if zone in zones][:limit]
+    folded = [(zone, zone.casefold()) for zone in zones]
+    ranked: list[str] = [zone for zone, key in folded if key == query]
+    ranked += [zone for zone, key in folded if key.startswith(query) or key.rsplit("/", 1)[-1].startswith(query)]
+    ranked += [zone for zone, key in folded if query in key]
+    fuzzy = process.extract(
+        query.replace("_", " "),
+        [key.replace("_", " ") for _, key in folded],
+        scorer=fuzz.WRatio,
+        limit=limit,
+        score_cutoff=70,
+    )
+    ranked += [zones[index] for _, _, index in fuzzy]
+    return list(dict.fromkeys(ranked))[:limit]
+
+
+def days_label(days: frozenset[int], lang: Lang) -> str:
+    if days == EVERY_DAY:
+        return t("tips_days_daily", lang)
+    if days == WORKDAYS:
+        return t("tips_days_workdays", lang)
+    return ", ".join(t(f"tips_day_{day}", lang) for day in sorted(days))
+
+
+def when_label(moment: datetime, schedule: Schedule, lang: Lang) -> str:
+    local = moment.astimezone(schedule.zone)
+    return t(
+        "tips_when",
+        lang,
+        local=f"{t(f'tips_day_{local.weekday()}', lang)} {local:%Y-%m-%d %H:%M}",
+        zone=schedule.zone.key,
+        utc=f"{moment:%Y-%m-%d %H:%M}",
+        relative=discord.utils.format_dt(moment, "R"),
+    )
+
+
+def schedule_label(stored: StoredSchedule, schedule: Schedule, lang: Lang) -> str:
+    return t(
+        "tips_schedule_line",
+        lang,
+        days=days_label(schedule.days, lang),
+        time=stored.local_time,
+        zone=stored.timezone,
+        channel=f"<#{stored.channel_id}>",
+        language=t(f"tips_lang_{stored.lang}", lang),
+    )
+
+
+def error_label(code: str, lang: Lang) -> str:
+    if code in ("not_found", "forbidden", "no_tips"):
+        return t(f"tips_error_{code}", lang)
+    if code.startswith("schedule "):
+        return t("tips_error_schedule", lang, detail=code.removeprefix("schedule "))
+    return t("tips_error_other", lang, detail=code)
 
 
 class TipSchedulePanel:
-    def __init__(self, services, bot):
+    def __init__(self, services, bot: discord.Client):
         self._services = services
+        self._bot = bot
+        self._repo = TipScheduleRepository(services.db)
+        self._planner = TipPlanner(self._repo, lambda: services.store.current.tips, grace=_grace(services))
+
+    def _lang(self, interaction: discord.Interaction) -> Lang:
+        return interaction_lang(interaction, self._services.settings.default_lang)
+
+    async def set(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: str,
+        days: str,
+        timezone: str,
+        language: str,
+    ) -> None:
+        lang = self._lang(interaction)
+        try:
+            schedule = Schedule.parse(time, days, timezone)
+        except ScheduleError as exc:
+            log.info("tips-set refused in guild %s: invalid %s", interaction.guild_id, exc.code)
+            await _reply(interaction, t(f"tips_invalid_{exc.code}", lang, value=quote_user_text(exc.value, 64)))
+            return
+        permissions = await self._bot_permissions(interaction, channel)
+        now = self._services.clock.now()
+        local_time = schedule.local_time.strftime("%H:%M")
+        post_lang = "en" if language == "en" else "nl"
+        await self._repo.save(
+            channel.guild.id, channel.id, local_time, days_spec(schedule.days), schedule.zone.key, post_lang, now
+        )
+        self._bot.dispatch(SCHEDULE_CHANGED_EVENT, channel.guild.id)
+        stored = await self._repo.get(channel.guild.id)
+        assert stored is not None
+        log.info(
+            "tips set: guild=%s channel=%s time=%s days=%s zone=%s lang=%s",
+            stored.guild_id, stored.channel_id, stored.local_time, stored.days, stored.timezone, stored.lang,
+        )  # fmt: skip
+        lines = [
+            t(
+                "tips_set_done",
+                lang,
+                schedule=schedule_label(stored, schedule, lang),
+                next=when_label(schedule.next_slot(now).due, schedule, lang),
+            )
+        ]
+        if permissions is None:
+            lines.append(t("tips_perm_unknown", lang, channel=channel.mention))
+        else:
+            missing = [t(key, lang) for name, key in NEEDED_PERMISSIONS if not getattr(permissions, name)]
+            if missing:
+                log.info("tips set in guild %s on channel %s without %s", stored.guild_id, channel.id, missing)
+                lines.append(t("tips_perm_missing", lang, channel=channel.mention, permissions=", ".join(missing)))
+        await _reply(interaction, "\n\n".join(lines))
+
+    async def _bot_permissions(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> discord.Permissions | None:
+        """The bot's permissions in `channel`, or None when they cannot be known.
+
+        For the channel the command is used in, Discord itself sends them with the
+        interaction (`app_permissions`): fresh and authoritative, overwrites included. For
+        another channel they are computed from the cache: channels, roles and overwrites
+        come with GUILD_CREATE and stay current through the guilds intent, and discord.py
+        keeps the bot's own member even with the member cache off. Should that member be
+        missing, one REST lookup of our own member (no privileged intent needed) stands in;
+        if that fails too, the schedule is saved with a warning, and a failed post later
+        shows up in tips-status.
+        """
+        if channel.id == interaction.channel_id:
+            return interaction.app_permissions
+        me = channel.guild.me
+        if me is None and self._bot.user is not None:
+            try:
+                me = await channel.guild.fetch_member(self._bot.user.id)
+            except discord.HTTPException as exc:
+                log.info("could not look up the bot member in guild %s: %s", channel.guild.id, exc)
+        return None if me is None else channel.permissions_for(me)
+
+    async def off(self, interaction: discord.Interaction) -> None:
+        lang = self._lang(interaction)
+        guild_id = interaction.guild_id or 0
+        stopped = await self._repo.disable(guild_id, self._services.clock.now())
+        if stopped:
+            log.info("tips off: guild=%s", guild_id)
+            self._bot.dispatch(SCHEDULE_CHANGED_EVENT, guild_id)
+        await _reply(interaction, t("tips_off_done" if stopped else "tips_off_none", lang))
+
+    async def status(self, interaction: discord.Interaction) -> None:
+        lang = self._lang(interaction)
+        stored = await self._repo.get(interaction.guild_id or 0)
+        if stored is None:
+            await _reply(interaction, t("tips_status_none", lang))
+            return
+        now = self._services.clock.now()
+        fields: list[tuple[str, str]] = []
+        try:
+            schedule: Schedule | None = schedule_of(stored)
+        except ScheduleError:
+            schedule = None
+        line = schedule_label(stored, schedule, lang) if schedule else f"{stored.local_time} {stored.timezone}"
+        if not stored.enabled:
+            line = f"**{t('tips_status_off', lang)}** — {line}"
+        fields.append((t("tips_field_schedule", lang), line))
+        if stored.enabled and schedule is not None:
+            fields.append((t("tips_field_next", lang), when_label(schedule.next_slot(now).due, schedule, lang)))
+        last = await self._repo.last_posted(stored.guild_id)
+        last_text = t("tips_none_yet", lang)
+        if last is not None:
+            when = when_label(last.posted_at, schedule, lang) if schedule else f"{last.posted_at:%Y-%m-%d %H:%M} UTC"
+            last_text = t("tips_last_line", lang, tip=last.tip_id, channel=f"<#{last.channel_id}>", when=when)
+        fields.append((t("tips_field_last", lang), last_text))
+        error_text = t("tips_no_error", lang)
+        if stored.last_error:
+            at = stored.last_error_at
+            when = f"{at:%Y-%m-%d %H:%M} UTC" if at else "?"
+            error_text = t("tips_error_at", lang, error=error_label(stored.last_error, lang), when=when)
+        fields.append((t("tips_field_error", lang), error_text))
+        embed = {
+            "title": t("tips_status_title", lang),
+            "color": COLOUR if stored.enabled else GREY,
+            "fields": [{"name": name, "value": value[:1024], "inline": False} for name, value in fields],
+        }
+        await _reply(interaction, embed=to_embed(embed))
+
+    async def preview(self, interaction: discord.Interaction) -> None:
+        lang = self._lang(interaction)
+        guild_id = interaction.guild_id or 0
+        stored = await self._repo.get(guild_id)
+        post_lang: Lang = stored.lang if stored is not None else lang  # type: ignore[assignment]
+        picked = await self._planner.next_pick(guild_id)
+        if picked is None:
+            await _reply(interaction, t("tips_error_no_tips", lang))
+            return
+        embed, view = tip_message(picked[1], self._services.store.current, post_lang)
+        intro = t("tips_preview_intro", lang, language=t(f"tips_lang_{post_lang}", lang))
+        await _reply(interaction, intro, embed=embed, view=view)
+
+    def timezone_choices(self, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=zone, value=zone) for zone in timezone_matches(current)]
+
+
+def _grace(services) -> timedelta:
+    return timedelta(minutes=services.settings.tip_grace_minutes)
+
+
+async def _reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Ephemeral, whether or not the interaction was already answered (a slow REST lookup)."""
+    kwargs: dict = {"ephemeral": True, "allowed_mentions": NO_MENTIONS}
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(content, **kwargs)
+    else:
+        await interaction.response.send_message(content, **kwargs)
