@@ -71,7 +71,7 @@ async def main_async(guilds: int, channels: int, roles: int) -> None:
         for name in ("minimal bot", "cmo-bot"):
             seconds, memory = await measure(name, guilds, channels, roles, Path(workdir))
             results[name] = (seconds, memory)
-            print(f"{name:<12} ready and answering after {seconds:6.2f} s   resident memory {memory:7.1f} MiB", flush=True)
+            print(f"{name:<12} answering after {seconds:6.2f} s   resident memory {memory:7.1f} MiB", flush=True)
     ours, minimal = results["cmo-bot"], results["minimal bot"]
     print(f"\n{guilds} guilds x {channels} channels x {roles} roles")
     print(f"memory ratio (cmo-bot / minimal): {ours[1] / minimal[1]:.2f}  (goal <= 0.8)")

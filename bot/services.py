@@ -13,14 +13,27 @@ from dataclasses import dataclass
 from bot.asking import AskService
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.knowledge.store import ContentStore
+from bot.knowledge.store import ContentStore, Overlay
+from bot.storage.aliases import learned_aliases_by_topic
 from bot.storage.database import Database
 from bot.storage.identity import UserHasher
 from bot.storage.meta import load_or_create_hash_secret
 from bot.storage.questions import QuestionRepository
+from bot.storage.revisions import live_overrides
 from bot.storage.writer import QuestionWriter
 
 log = logging.getLogger(__name__)
+
+
+async def apply_overlay(store: ContentStore, db: Database) -> None:
+    """Puts the database's layer (live edits, learned aliases) on top of the files. If that
+    layer no longer fits the files (a live edit refers to a topic the files dropped), the
+    bot starts on the files alone and says so, rather than not starting at all."""
+    overlay = Overlay(topic_overrides=await live_overrides(db), learned_aliases=await learned_aliases_by_topic(db))
+    try:
+        store.rebuild(overlay=overlay)
+    except Exception:
+        log.exception("live edits and learned aliases could not be applied; answering from the files alone")
 
 
 @dataclass
@@ -41,6 +54,7 @@ class Services:
         try:
             configured = settings.hash_secret.get_secret_value() if settings.hash_secret else None
             hasher = UserHasher(await load_or_create_hash_secret(db, configured))
+            await apply_overlay(store, db)
             questions = QuestionRepository(db)
             writer = QuestionWriter(questions)
             await writer.start()

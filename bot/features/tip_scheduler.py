@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -28,7 +30,7 @@ from bot.knowledge.model import Lang, Tip
 from bot.knowledge.snapshot import ContentSnapshot
 from bot.render import tip_embed
 from bot.storage.tip_schedules import StoredSchedule, TipScheduleRepository
-from bot.tips.planner import TipPlanner
+from bot.tips.planner import TipPlanner, schedule_of
 from bot.tips.schedule import ScheduleError, Slot
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 # process, and retries after the database failed.
 MAX_SLEEP = timedelta(hours=1)
 RETRY_AFTER_ERROR = timedelta(minutes=1)
+STOP_TIMEOUT = timedelta(seconds=10)
 SCHEDULE_CHANGED_EVENT = "cmo_tip_schedule_changed"
 
 
@@ -49,6 +52,13 @@ def tip_message(tip: Tip, snapshot: ContentSnapshot, lang: Lang) -> tuple[discor
         else [OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))]
     )
     return to_embed(tip_embed(tip, topic, lang)), static_view(*items)
+
+
+def _next_due(stored: StoredSchedule, now: datetime) -> datetime | None:
+    try:
+        return schedule_of(stored).next_slot(now).due
+    except ValueError:
+        return None
 
 
 def error_code(exc: Exception) -> str:
@@ -78,19 +88,37 @@ class TipScheduler(commands.Cog):
         self._state = asyncio.Condition()
         self._sleeping_until: datetime | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        # In memory between passes, so a wake-up touches only the guilds that are due:
+        # the schedules (reloaded in full hourly, per guild when a moderator changes one) and
+        # when each guild next needs a look.
+        self._schedules: dict[int, StoredSchedule] = {}
+        self._next_look: dict[int, datetime] = {}
+        self._loaded_at: datetime | None = None
+        self._dirty: set[int] = set()
 
     async def cog_load(self) -> None:
         self._task = asyncio.create_task(self._run(), name="tip-scheduler")
 
     async def cog_unload(self) -> None:
-        if self._task is not None:
+        """Stops between passes, never in the middle of one: a post that Discord accepted must
+        also be recorded as posted (message id, rotation) before the database closes."""
+        if self._task is None:
+            return
+        self._stop.set()
+        try:
+            async with asyncio.timeout(STOP_TIMEOUT.total_seconds()):
+                await asyncio.shield(self._task)
+        except TimeoutError:
+            log.warning("tip scheduler did not stop within %s; cancelling it", STOP_TIMEOUT)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     @commands.Cog.listener(f"on_{SCHEDULE_CHANGED_EVENT}")
     async def on_schedule_changed(self, guild_id: int) -> None:
+        self._dirty.add(guild_id)
         self._changed.set()
 
     async def wait_idle(self) -> None:
@@ -108,9 +136,10 @@ class TipScheduler(commands.Cog):
     # -- the loop --------------------------------------------------------------------------
 
     async def _run(self) -> None:
-        await self.bot.wait_until_ready()
+        if not await self._first(self.bot.wait_until_ready()):
+            return
         log.info("tip scheduler started (grace %s)", self.planner.grace)
-        while True:
+        while not self._stop.is_set():
             self._changed.clear()
             try:
                 wake = await self._pass(self._clock.now())
@@ -120,27 +149,57 @@ class TipScheduler(commands.Cog):
             await self._sleep(wake)
 
     async def _pass(self, now: datetime) -> datetime:
-        schedules = await self._repo.enabled()
-        for stored in schedules:
+        await self._refresh(now)
+        for guild_id, stored in list(self._schedules.items()):
+            if self._stop.is_set():
+                break
+            look = self._next_look.get(guild_id)
+            if look is not None and look > now:
+                continue
             try:
                 await self._run_guild(stored, now)
             except Exception:
-                log.exception("tip schedule of guild %s failed", stored.guild_id)
-        after = self._clock.now()
-        wake = TipPlanner.next_wake(schedules, after) or after + MAX_SLEEP
-        return min(wake, after + MAX_SLEEP)
+                log.exception("tip schedule of guild %s failed", guild_id)
+            self._next_look[guild_id] = _next_due(stored, now) or now + MAX_SLEEP
+        assert self._loaded_at is not None
+        return min([*self._next_look.values(), self._loaded_at + MAX_SLEEP])
+
+    async def _refresh(self, now: datetime) -> None:
+        """All schedules from the database at start and hourly (another process may have
+        written them); in between only the guilds a moderator just changed."""
+        if self._loaded_at is None or now >= self._loaded_at + MAX_SLEEP:
+            self._dirty.clear()
+            self._schedules = {stored.guild_id: stored for stored in await self._repo.enabled()}
+            self._next_look.clear()
+            self._loaded_at = now
+            return
+        while self._dirty:
+            guild_id = self._dirty.pop()
+            stored = await self._repo.get(guild_id)
+            self._next_look.pop(guild_id, None)
+            if stored is not None and stored.enabled:
+                self._schedules[guild_id] = stored
+            else:
+                self._schedules.pop(guild_id, None)
+
+    async def _first(self, *waits: Coroutine[Any, Any, Any]) -> bool:
+        """Waits for the first of `waits`, or for a stop; False when stopping."""
+        tasks = {asyncio.ensure_future(wait) for wait in waits}
+        stop = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({*tasks, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (*tasks, stop):
+                task.cancel()
+        return not self._stop.is_set()
 
     async def _sleep(self, wake: datetime) -> None:
-        sleeper = asyncio.ensure_future(self._clock.sleep_until(wake))
-        changed = asyncio.ensure_future(self._changed.wait())
         async with self._state:
             self._sleeping_until = wake
             self._state.notify_all()
         try:
-            await asyncio.wait({sleeper, changed}, return_when=asyncio.FIRST_COMPLETED)
+            await self._first(self._clock.sleep_until(wake), self._changed.wait())
         finally:
-            sleeper.cancel()
-            changed.cancel()
             self._sleeping_until = None
 
     async def _run_guild(self, stored: StoredSchedule, now: datetime) -> None:
@@ -161,7 +220,9 @@ class TipScheduler(commands.Cog):
             await self._repo.record_error(stored.guild_id, "no_tips", now)
             return
         pick, tip = picked
-        if not await self._repo.claim(stored.guild_id, slot.key, slot.due, stored.channel_id, tip.id, now):
+        claimed = await self._repo.claim(stored.guild_id, slot.key, slot.due, stored.channel_id, tip.id, now)
+        self.planner.remember(stored.guild_id, slot.key)
+        if not claimed:
             log.info("tip slot %s %s of guild %s already claimed", *slot.key, stored.guild_id)
             return
         try:

@@ -84,13 +84,16 @@ def _read_yaml(path: Path, root: Path, issues: list[ContentIssue]) -> object | N
         issues.append(ContentIssue(shown, "", "file is empty"))
         return None
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
         problem = getattr(exc, "problem", None) or str(exc)
         issues.append(ContentIssue(shown, "", f"invalid YAML{line}: {problem}"))
         return None
+    if data is None:
+        issues.append(ContentIssue(shown, "", "file holds only comments"))
+    return data
 
 
 def _validation_issues(shown: str, exc: ValidationError, prefix: tuple[object, ...] = ()) -> list[ContentIssue]:

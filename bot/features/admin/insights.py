@@ -11,6 +11,7 @@ log, so two moderators working at once never act on a stale list.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import re
@@ -35,8 +36,16 @@ from bot.storage.timestamps import to_utc_iso
 log = logging.getLogger(__name__)
 
 KEY = r"(?P<key>[0-9a-f]{16})"
-TOPIC = r"(?P<topic>[a-z0-9-]{1,64})"
 NO_TOPIC = "_"
+FLUSH_TIMEOUT = 2.0
+
+
+async def _settle(services) -> None:
+    """Questions asked a moment ago may still be in the writer's queue; a moderator should
+    see them. Bounded: a slow disk shows slightly older data rather than no reply."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(FLUSH_TIMEOUT):
+            await services.writer.flush()
 
 
 class InsightsPanel:
@@ -50,6 +59,7 @@ class InsightsPanel:
     async def stats(self, interaction: discord.Interaction, days: int) -> None:
         lang = self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await _settle(self._services)
         stats = await collect_stats(self._loop.queries, interaction.guild_id, self._services.clock.now(), days)
         labels = (t("ins_chart_answered", lang), t("ins_chart_unanswered", lang), t("ins_chart_title", lang))
         png = await asyncio.to_thread(questions_chart, stats.days, labels)
@@ -62,16 +72,19 @@ class InsightsPanel:
         )
 
     async def unanswered(self, interaction: discord.Interaction) -> None:
+        await _settle(self._services)
         embed, view = await unanswered_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def suggestions(self, interaction: discord.Interaction) -> None:
+        await _settle(self._services)
         embed, view = await suggestions_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def export_questions(self, interaction: discord.Interaction, days: int) -> None:
         lang = self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await _settle(self._services)
         since = to_utc_iso(period_start(self._services.clock.now(), days))
         rows = await self._loop.queries.export_rows(interaction.guild_id, since)
         data, written, truncated = await asyncio.to_thread(questions_csv, rows)
@@ -91,7 +104,12 @@ class InsightsPanel:
 
 
 async def unanswered_message(
-    loop: ImprovementLoop, guild_id: int, lang: Lang, position: int, chosen: str | None = None, status: str | None = None
+    loop: ImprovementLoop,
+    guild_id: int,
+    lang: Lang,
+    position: int,
+    chosen: str | None = None,
+    status: str | None = None,
 ) -> tuple[discord.Embed, discord.ui.View]:
     groups = await loop.open_groups(guild_id)
     position = min(position, len(groups) - 1) if groups else 0
@@ -110,8 +128,8 @@ def group_view(
     options = topic_options(snapshot.topics, likely, lang)
     items: list[discord.ui.Item] = [
         TopicSelect(group.key, options, chosen, lang),
-        AttachButton(group.key, chosen or NO_TOPIC, t("ins_attach_button", lang)),
-        DismissButton(group.key, t("ins_dismiss_button", lang)),
+        DecisionButton("att", group.key, chosen or NO_TOPIC, t("ins_attach_button", lang)),
+        DecisionButton("dis", group.key, None, t("ins_dismiss_button", lang)),
     ]
     if len(groups) > 1:
         items.append(NextButton("u", (position + 1) % len(groups), t("ins_next_button", lang)))
@@ -129,8 +147,8 @@ async def suggestions_message(
         return embed, static_view()
     item = found[position]
     items: list[discord.ui.Item] = [
-        AcceptButton(item.key, item.topic_id, t("ins_accept_button", lang)),
-        RejectButton(item.key, item.topic_id, t("ins_reject_button", lang)),
+        DecisionButton("acc", item.key, item.topic_id, t("ins_accept_button", lang)),
+        DecisionButton("rej", item.key, item.topic_id, t("ins_reject_button", lang)),
     ]
     if len(found) > 1:
         items.append(NextButton("s", (position + 1) % len(found), t("ins_next_button", lang)))
@@ -150,8 +168,11 @@ async def _open(interaction: discord.Interaction) -> tuple[ImprovementLoop, Lang
     services = interaction.client.services  # type: ignore[attr-defined]
     lang = interaction_lang(interaction, services.settings.default_lang)
     if interaction.guild_id is None or not is_moderator(interaction, services.settings.editor_role_ids):
-        await interaction.response.send_message(t("error_not_moderator", lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(
+            t("error_not_moderator", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
         return None
+    await _settle(services)
     return ImprovementLoop(services.db, services.store), lang
 
 
@@ -202,29 +223,36 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins
         groups = await loop.open_groups(interaction.guild_id)
         position = _find(groups, self.key)
         if position is None or chosen not in loop.store.current.topics:
-            await _show(interaction, await unanswered_message(loop, interaction.guild_id, lang, 0, status=t("ins_gone", lang)))
+            await _show(
+                interaction, await unanswered_message(loop, interaction.guild_id, lang, 0, status=t("ins_gone", lang))
+            )
             return
         embed = to_embed(group_embed(groups, position, lang, quote_user_text))
         await _show(interaction, (embed, group_view(loop, groups, position, lang, chosen)))
 
 
-class AttachButton(
-    _ModeratorItem, discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:att:{KEY}:(?P<topic>[a-z0-9-]{{1,64}}|_)"
+class DecisionButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"cmo:ins:(?P<action>att|dis|acc|rej):{KEY}(?::(?P<topic>[a-z0-9-]{{1,64}}|_))?",
 ):
-    def __init__(self, key: str, topic_id: str, label: str | None = None):
-        self.key, self.topic_id = key, topic_id
+    """Attach or dismiss an unanswered question (att, dis); accept or reject a suggestion
+    (acc, rej). The topic rides along in the custom id where one is needed."""
+
+    def __init__(self, action: str, key: str, topic_id: str | None = None, label: str | None = None):
+        self.action, self.key, self.topic_id = action, key, topic_id
+        custom_id = f"cmo:ins:{action}:{key}" + (f":{topic_id}" if topic_id else "")
         super().__init__(
             discord.ui.Button(
-                style=discord.ButtonStyle.success,
+                style=discord.ButtonStyle.success if action in ("att", "acc") else discord.ButtonStyle.secondary,
                 label=label,
-                custom_id=f"cmo:ins:att:{key}:{topic_id}",
+                custom_id=custom_id,
                 disabled=topic_id == NO_TOPIC,
             )
         )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> AttachButton:
-        return cls(match["key"], match["topic"])
+    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> DecisionButton:
+        return cls(match["action"], match["key"], match["topic"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         opened = await _open(interaction)
@@ -232,46 +260,27 @@ class AttachButton(
             return
         loop, lang = opened
         guild_id = interaction.guild_id
-        groups = await loop.open_groups(guild_id)
-        position = _find(groups, self.key)
-        if position is None or self.topic_id not in loop.store.current.topics:
-            status = t("ins_gone", lang)
-            await _show(interaction, await unanswered_message(loop, guild_id, lang, 0, status=status))
-            return
-        status = await _attach(loop, guild_id, groups[position], self.topic_id, "unanswered", lang)
-        await _show(interaction, await unanswered_message(loop, guild_id, lang, position, status=status))
-
-
-class DismissButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:dis:{KEY}"):
-    def __init__(self, key: str, label: str | None = None):
-        self.key = key
-        super().__init__(
-            discord.ui.Button(style=discord.ButtonStyle.secondary, label=label, custom_id=f"cmo:ins:dis:{key}")
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> DismissButton:
-        return cls(match["key"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await _open(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
-        groups = await loop.open_groups(interaction.guild_id)
-        position = _find(groups, self.key)
-        if position is None:
-            status = t("ins_gone", lang)
-            position = 0
+        on_suggestion = self.action in ("acc", "rej")
+        items: list[Any] = await (loop.open_suggestions(guild_id) if on_suggestion else loop.open_groups(guild_id))
+        position = _find(items, self.key, self.topic_id if on_suggestion else None)
+        attaching = self.action in ("att", "acc")
+        if position is None or (attaching and self.topic_id not in loop.store.current.topics):
+            status, position = t("ins_gone", lang), 0
+        elif attaching:
+            source = "suggestion" if on_suggestion else "unanswered"
+            status = await _attach(loop, guild_id, items[position], self.topic_id or "", source, lang)
+        elif on_suggestion:
+            await loop.dismiss(guild_id, self.key, self.topic_id or "")
+            question = quote_user_text(items[position].text, 200)
+            status = t("ins_rejected", lang, question=question, topic=_title(loop, self.topic_id or "", lang))
         else:
-            await loop.dismiss(interaction.guild_id, self.key)
-            status = t("ins_dismissed", lang, question=quote_user_text(groups[position].text, 200))
-        await _show(interaction, await unanswered_message(loop, interaction.guild_id, lang, position, status=status))
+            await loop.dismiss(guild_id, self.key)
+            status = t("ins_dismissed", lang, question=quote_user_text(items[position].text, 200))
+        build = suggestions_message if on_suggestion else unanswered_message
+        await _show(interaction, await build(loop, guild_id, lang, position, status=status))
 
 
-class NextButton(
-    _ModeratorItem, discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:ins:next:(?P<kind>[us]):(?P<pos>\d{1,4})"
-):
+class NextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:ins:next:(?P<kind>[us]):(?P<pos>\d{1,4})"):
     def __init__(self, kind: str, position: int, label: str | None = None):
         self.kind, self.position = kind, position
         super().__init__(
@@ -293,64 +302,6 @@ class NextButton(
         await _show(interaction, await build(loop, interaction.guild_id, lang, self.position))
 
 
-class AcceptButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:acc:{KEY}:{TOPIC}"):
-    def __init__(self, key: str, topic_id: str, label: str | None = None):
-        self.key, self.topic_id = key, topic_id
-        super().__init__(
-            discord.ui.Button(
-                style=discord.ButtonStyle.success, label=label, custom_id=f"cmo:ins:acc:{key}:{topic_id}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> AcceptButton:
-        return cls(match["key"], match["topic"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await _open(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
-        guild_id = interaction.guild_id
-        found = await loop.open_suggestions(guild_id)
-        position = _find(found, self.key, self.topic_id)
-        if position is None:
-            await _show(interaction, await suggestions_message(loop, guild_id, lang, 0, t("ins_gone", lang)))
-            return
-        status = await _attach(loop, guild_id, found[position], self.topic_id, "suggestion", lang)
-        await _show(interaction, await suggestions_message(loop, guild_id, lang, position, status))
-
-
-class RejectButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"cmo:ins:rej:{KEY}:{TOPIC}"):
-    def __init__(self, key: str, topic_id: str, label: str | None = None):
-        self.key, self.topic_id = key, topic_id
-        super().__init__(
-            discord.ui.Button(
-                style=discord.ButtonStyle.secondary, label=label, custom_id=f"cmo:ins:rej:{key}:{topic_id}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> RejectButton:
-        return cls(match["key"], match["topic"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await _open(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
-        guild_id = interaction.guild_id
-        found = await loop.open_suggestions(guild_id)
-        position = _find(found, self.key, self.topic_id)
-        if position is None:
-            status, position = t("ins_gone", lang), 0
-        else:
-            await loop.dismiss(guild_id, self.key, self.topic_id)
-            question = quote_user_text(found[position].text, 200)
-            status = t("ins_rejected", lang, question=question, topic=_title(loop, self.topic_id, lang))
-        await _show(interaction, await suggestions_message(loop, guild_id, lang, position, status))
-
-
 async def _attach(
     loop: ImprovementLoop, guild_id: int, group: QuestionGroup | Suggestion, topic_id: str, source: Any, lang: Lang
 ) -> str:
@@ -364,4 +315,4 @@ async def _attach(
     return t(key, lang, alias=quote_user_text(attached.alias, 200), topic=_title(loop, topic_id, lang))
 
 
-DYNAMIC_ITEMS = (TopicSelect, AttachButton, DismissButton, NextButton, AcceptButton, RejectButton)
+DYNAMIC_ITEMS = (TopicSelect, DecisionButton, NextButton)

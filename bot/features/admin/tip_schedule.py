@@ -7,6 +7,7 @@ and explains in plain words when the next tip will come, in local time and in UT
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -47,6 +48,8 @@ POPULAR_ZONES = (
     "America/New_York",
     "Asia/Singapore",
 )
+TEXT_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
+PERMISSION_LOOKUP_SECONDS = 10
 NEEDED_PERMISSIONS = (
     ("view_channel", "tips_perm_view"),
     ("send_messages", "tips_perm_send"),
@@ -121,7 +124,9 @@ class TipSchedulePanel:
         self._services = services
         self._bot = bot
         self._repo = TipScheduleRepository(services.db)
-        self._planner = TipPlanner(self._repo, lambda: services.store.current.tips, grace=_grace(services))
+        self._planner = TipPlanner(
+            self._repo, lambda: services.store.current.tips, timedelta(minutes=services.settings.tip_grace_minutes)
+        )
 
     def _lang(self, interaction: discord.Interaction) -> Lang:
         return interaction_lang(interaction, self._services.settings.default_lang)
@@ -129,17 +134,21 @@ class TipSchedulePanel:
     async def set(
         self,
         interaction: discord.Interaction,
-        channel: discord.TextChannel,
+        channel: app_commands.AppCommandChannel,
         time: str,
         days: str,
         timezone: str,
         language: str,
     ) -> None:
         lang = self._lang(interaction)
+        guild_id = interaction.guild_id or channel.guild_id
+        if channel.type not in TEXT_CHANNEL_TYPES:
+            await _reply(interaction, t("tips_invalid_channel", lang, channel=channel.mention))
+            return
         try:
             schedule = Schedule.parse(time, days, timezone)
         except ScheduleError as exc:
-            log.info("tips-set refused in guild %s: invalid %s", interaction.guild_id, exc.code)
+            log.info("tips-set refused in guild %s: invalid %s", guild_id, exc.code)
             await _reply(interaction, t(f"tips_invalid_{exc.code}", lang, value=quote_user_text(exc.value, 64)))
             return
         permissions = await self._bot_permissions(interaction, channel)
@@ -147,10 +156,10 @@ class TipSchedulePanel:
         local_time = schedule.local_time.strftime("%H:%M")
         post_lang = "en" if language == "en" else "nl"
         await self._repo.save(
-            channel.guild.id, channel.id, local_time, days_spec(schedule.days), schedule.zone.key, post_lang, now
+            guild_id, channel.id, local_time, days_spec(schedule.days), schedule.zone.key, post_lang, now
         )
-        self._bot.dispatch(SCHEDULE_CHANGED_EVENT, channel.guild.id)
-        stored = await self._repo.get(channel.guild.id)
+        self._bot.dispatch(SCHEDULE_CHANGED_EVENT, guild_id)
+        stored = await self._repo.get(guild_id)
         assert stored is not None
         log.info(
             "tips set: guild=%s channel=%s time=%s days=%s zone=%s lang=%s",
@@ -174,28 +183,33 @@ class TipSchedulePanel:
         await _reply(interaction, "\n\n".join(lines))
 
     async def _bot_permissions(
-        self, interaction: discord.Interaction, channel: discord.TextChannel
+        self, interaction: discord.Interaction, channel: app_commands.AppCommandChannel
     ) -> discord.Permissions | None:
         """The bot's permissions in `channel`, or None when they cannot be known.
 
-        For the channel the command is used in, Discord itself sends them with the
-        interaction (`app_permissions`): fresh and authoritative, overwrites included. For
-        another channel they are computed from the cache: channels, roles and overwrites
-        come with GUILD_CREATE and stay current through the guilds intent, and discord.py
-        keeps the bot's own member even with the member cache off. Should that member be
-        missing, one REST lookup of our own member (no privileged intent needed) stands in;
-        if that fails too, the schedule is saved with a warning, and a failed post later
-        shows up in tips-status.
+        The bot keeps no guild cache (no gateway intents), so `channel.permissions_for(me)`
+        has nothing to work from. For the channel the command is used in, Discord sends the
+        answer with the interaction: `app_permissions`, fresh, overwrites included. For
+        another channel the same computation is done from three REST reads (the guild's
+        roles, the bot's own member, the channel's overwrites; none needs a privileged
+        intent), deferred first because they may take longer than the 3 s reply window. If
+        any read fails the schedule is still saved with a note: a failed post shows up in
+        tips-status, with the reason.
         """
         if channel.id == interaction.channel_id:
             return interaction.app_permissions
-        me = channel.guild.me
-        if me is None and self._bot.user is not None:
-            try:
-                me = await channel.guild.fetch_member(self._bot.user.id)
-            except discord.HTTPException as exc:
-                log.info("could not look up the bot member in guild %s: %s", channel.guild.id, exc)
-        return None if me is None else channel.permissions_for(me)
+        if self._bot.user is None:
+            return None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            async with asyncio.timeout(PERMISSION_LOOKUP_SECONDS):
+                guild = await self._bot.fetch_guild(channel.guild_id, with_counts=False)
+                me = await guild.fetch_member(self._bot.user.id)
+                full = await guild.fetch_channel(channel.id)
+        except (discord.HTTPException, TimeoutError) as exc:
+            log.info("could not compute the bot's permissions in channel %s: %r", channel.id, exc)
+            return None
+        return full.permissions_for(me)
 
     async def off(self, interaction: discord.Interaction) -> None:
         lang = self._lang(interaction)
@@ -258,10 +272,6 @@ class TipSchedulePanel:
 
     def timezone_choices(self, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=zone, value=zone) for zone in timezone_matches(current)]
-
-
-def _grace(services) -> timedelta:
-    return timedelta(minutes=services.settings.tip_grace_minutes)
 
 
 async def _reply(

@@ -1,0 +1,198 @@
+"""Edits, reverts and reloads of the live content, each stored and swapped in as one step.
+
+Every change goes through one lock per content store: "read what is live, store a revision,
+swap the snapshot" must not interleave with another edit of the same store, or the later
+revision could end up shadowed by an earlier snapshot. The database numbers revisions on its
+own (see bot/storage/revisions.py), so the history stays right even across processes.
+
+The order inside a change is: validate, swap the snapshot, store the revision; if storing
+fails, that one topic's override is put back, so a failure leaves neither a revision nor a
+changed answer behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from bot.clock import Clock
+from bot.editing.diff import topic_changes
+from bot.editing.form import apply_form, form_values, merge
+from bot.editing.reload import ReloadReport, reload_report
+from bot.knowledge.model import Lang, Topic
+from bot.knowledge.store import ContentStore
+from bot.storage.revisions import NewRevision, Revision, RevisionRepository
+from bot.storage.timestamps import to_utc_iso
+
+log = logging.getLogger(__name__)
+
+_locks: weakref.WeakKeyDictionary[ContentStore, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _lock_for(store: ContentStore) -> asyncio.Lock:
+    lock = _locks.get(store)
+    if lock is None:
+        lock = _locks[store] = asyncio.Lock()
+    return lock
+
+
+class UnknownTopic(LookupError):
+    """No topic with that id in the content files."""
+
+
+class UnknownRevision(LookupError):
+    """The topic has no revision with that number."""
+
+
+class NothingChanged(Exception):
+    """The submit or revert would leave the live topic exactly as it is; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who makes a change: the keyed hash of their id, and their display name at the time."""
+
+    user_hash: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EditForm:
+    values: dict[str, str]
+    # The revision the form shows (0: the file version); sent back with the submit.
+    base: int
+
+
+@dataclass(frozen=True)
+class EditResult:
+    revision: Revision
+    overwritten: tuple[str, ...]
+
+
+class ContentEditor:
+    def __init__(self, store: ContentStore, revisions: RevisionRepository, clock: Clock):
+        self._store = store
+        self._revisions = revisions
+        self._clock = clock
+        self._lock = _lock_for(store)
+
+    def _live(self, topic_id: str) -> Topic:
+        # Only topics that have a file can be edited: an override without a file is never shown.
+        topic = self._store.current.topic(topic_id)
+        if topic is None or topic_id not in self._store.files.topics:
+            raise UnknownTopic(topic_id)
+        return topic
+
+    async def _live_revision(self, topic_id: str) -> int:
+        latest = await self._revisions.latest(topic_id)
+        return latest.n if latest is not None else 0
+
+    async def form(self, topic_id: str, lang: Lang) -> EditForm:
+        """The form for one topic and language, with the revision it shows."""
+        topic = self._live(topic_id)
+        return EditForm(form_values(topic, lang), await self._live_revision(topic_id))
+
+    async def _base_topic(self, topic_id: str, base: int, live: Topic) -> Topic:
+        if base > 0:
+            revision = await self._revisions.get(topic_id, base)
+            if revision is not None:
+                return revision.topic
+            return live
+        return self._store.files.topics.get(topic_id, live)
+
+    async def submit(
+        self,
+        topic_id: str,
+        lang: Lang,
+        base: int,
+        submitted: Mapping[str, str],
+        editor: Editor,
+        reason: str | None = None,
+    ) -> EditResult:
+        """Applies a submitted form: validated (EditRejected), stored as a new revision and live
+        at once. Raises NothingChanged when the submit changes nothing."""
+        async with self._lock:
+            live = self._live(topic_id)
+            base_topic = await self._base_topic(topic_id, base, live)
+            merged = merge(form_values(base_topic, lang), form_values(live, lang), submitted)
+            edited = apply_form(live, lang, merged.values)
+            changes = topic_changes(live, edited)
+            if not changes:
+                raise NothingChanged(topic_id)
+            new = NewRevision(
+                topic=edited,
+                created_at=to_utc_iso(self._clock.now()),
+                action="edit",
+                editor_hash=editor.user_hash,
+                editor_name=editor.name,
+                reason=reason,
+                lang=lang,
+                changes=changes,
+            )
+            revision = await self._make_live(new)
+            return EditResult(revision, merged.overwritten)
+
+    async def revert(self, topic_id: str, target: int, editor: Editor, reason: str | None = None) -> Revision:
+        """Makes revision `target` (0: the file version) live again, as a new revision."""
+        async with self._lock:
+            live = self._live(topic_id)
+            file_topic = self._store.files.topics[topic_id]
+            if target == 0:
+                topic, follows_file = file_topic, True
+            else:
+                old = await self._revisions.get(topic_id, target)
+                if old is None:
+                    raise UnknownRevision(target)
+                # A revision that followed the file means "the file", as it is now.
+                topic, follows_file = (file_topic, True) if old.follows_file else (old.topic, False)
+            overridden = topic_id in self._store.overlay.topic_overrides
+            if topic == live and follows_file != overridden:
+                raise NothingChanged(topic_id)
+            new = NewRevision(
+                topic=topic,
+                created_at=to_utc_iso(self._clock.now()),
+                action="revert",
+                editor_hash=editor.user_hash,
+                editor_name=editor.name,
+                reason=reason,
+                reverted_to=target,
+                follows_file=follows_file,
+                changes=topic_changes(live, topic),
+            )
+            return await self._make_live(new)
+
+    def _swap_override(self, topic_id: str, topic: Topic | None) -> Topic | None:
+        """Sets (or with None removes) one topic's override and swaps the snapshot; returns the
+        override it replaced. Synchronous on purpose: nothing can change the overlay between
+        reading and swapping it."""
+        overrides = dict(self._store.overlay.topic_overrides)
+        previous = overrides.pop(topic_id, None)
+        if topic is not None:
+            overrides[topic_id] = topic
+        self._store.rebuild(overlay=replace(self._store.overlay, topic_overrides=overrides))
+        return previous
+
+    async def _make_live(self, new: NewRevision) -> Revision:
+        topic_id = new.topic.id
+        previous = self._swap_override(topic_id, None if new.follows_file else new.topic)
+        try:
+            revision = await self._revisions.add(new)
+        except BaseException:
+            self._swap_override(topic_id, previous)
+            raise
+        log.info("topic %s is live at revision %d (%s)", topic_id, revision.n, new.action)
+        return revision
+
+    async def history(self, topic_id: str, limit: int = 50) -> list[Revision]:
+        """Newest first. Works for a topic whose file is gone too: its history is still there."""
+        return await self._revisions.history(topic_id, limit)
+
+    async def reload(self) -> ReloadReport:
+        """Re-reads the files and swaps; raises ContentError (the live content stays) when they
+        are invalid."""
+        async with self._lock:
+            previous_files, _ = self._store.reload_files()
+            return reload_report(previous_files, self._store.files, self._store.overlay.topic_overrides)

@@ -1,0 +1,97 @@
+"""The SQL the insights read: always one guild, always from a point in time onwards.
+
+A moderator sees their own guild's questions only, so every query here takes the guild id;
+there is deliberately no query across guilds. Times are the stored ISO-8601 UTC strings,
+which compare correctly as text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.storage.database import Database
+
+# Commands that open a topic the user chose (as opposed to a question they typed).
+OPEN_COMMANDS = ("explain", "open-button", "related-select", "topics-select")
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: str  # YYYY-MM-DD, UTC
+    answered: int
+    unanswered: int
+
+
+@dataclass(frozen=True)
+class TopicRating:
+    topic_id: str
+    up: int
+    down: int
+
+
+class InsightsQueries:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def unanswered(self, guild_id: int, since: str) -> list[tuple[str, str, str]]:
+        """(question, lang, asked_at) of every /ask without a match."""
+        rows = await self._db.fetchall(
+            "SELECT question, lang, asked_at FROM questions "
+            "WHERE guild_id = ? AND asked_at >= ? AND command = 'ask' AND topic_id IS NULL",
+            (guild_id, since),
+        )
+        return [(row["question"], row["lang"] or "nl", row["asked_at"]) for row in rows]
+
+    async def per_day(self, guild_id: int, since: str) -> list[DayCount]:
+        rows = await self._db.fetchall(
+            "SELECT substr(asked_at, 1, 10) AS day, "
+            "SUM(topic_id IS NOT NULL) AS answered, SUM(topic_id IS NULL) AS unanswered "
+            "FROM questions WHERE guild_id = ? AND asked_at >= ? AND command = 'ask' "
+            "GROUP BY day ORDER BY day",
+            (guild_id, since),
+        )
+        return [DayCount(row["day"], int(row["answered"]), int(row["unanswered"])) for row in rows]
+
+    async def top_topics(self, guild_id: int, since: str, limit: int) -> list[tuple[str, int]]:
+        """Topics read most, whether answered to a question or opened by choice."""
+        rows = await self._db.fetchall(
+            "SELECT topic_id, COUNT(*) AS n FROM questions "
+            "WHERE guild_id = ? AND asked_at >= ? AND topic_id IS NOT NULL "
+            "GROUP BY topic_id ORDER BY n DESC, topic_id LIMIT ?",
+            (guild_id, since, int(limit)),
+        )
+        return [(row["topic_id"], int(row["n"])) for row in rows]
+
+    async def ratings(self, guild_id: int, since: str) -> list[TopicRating]:
+        rows = await self._db.fetchall(
+            "SELECT q.topic_id, SUM(f.rating > 0) AS up, SUM(f.rating < 0) AS down "
+            "FROM feedback f JOIN questions q ON q.id = f.question_id "
+            "WHERE q.guild_id = ? AND q.asked_at >= ? AND q.topic_id IS NOT NULL GROUP BY q.topic_id",
+            (guild_id, since),
+        )
+        return [TopicRating(row["topic_id"], int(row["up"]), int(row["down"])) for row in rows]
+
+    async def user_events(self, guild_id: int, since: str) -> list[sqlite3.Row]:
+        """Asks and opens per user, in time order: the raw material for suggestions."""
+        placeholders = ", ".join("?" for _ in OPEN_COMMANDS)
+        return await self._db.fetchall(
+            "SELECT user_hash, asked_at, command, question, lang, topic_id FROM questions "
+            f"WHERE guild_id = ? AND asked_at >= ? AND user_hash IS NOT NULL "
+            f"AND command IN ('ask', {placeholders}) ORDER BY user_hash, asked_at, id",
+            (guild_id, since, *OPEN_COMMANDS),
+        )
+
+    async def export_rows(self, guild_id: int, since: str) -> list[sqlite3.Row]:
+        """What the CSV export holds; user_hash is not selected, so it cannot leak."""
+        return await self._db.fetchall(
+            "SELECT q.asked_at, q.command, q.locale, q.question, q.topic_id, q.score, f.rating "
+            "FROM questions q LEFT JOIN feedback f ON f.question_id = q.id "
+            "WHERE q.guild_id = ? AND q.asked_at >= ? ORDER BY q.asked_at, q.id",
+            (guild_id, since),
+        )
+
+    async def ratings_given_by(self, user_hash: str) -> int:
+        """Ratings a user gave (on anyone's question): what an erasure deletes besides questions."""
+        row = await self._db.fetchone("SELECT COUNT(*) FROM feedback WHERE user_hash = ?", (user_hash,))
+        return int(row[0]) if row else 0

@@ -1,0 +1,121 @@
+"""Insights -> embeds, as plain dicts (like bot/render.py): pure functions within Discord's limits.
+
+User text (questions) arrives here already made safe by the Discord layer's quoting function,
+passed in as `quote`, so this module needs no Discord library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from bot.i18n import t
+from bot.insights.grouping import QuestionGroup
+from bot.insights.stats import Stats
+from bot.insights.suggestions import Suggestion
+from bot.knowledge.model import Lang, Topic
+from bot.render import COLOUR, GREY, Embed
+
+FIELD_VALUE_LIMIT = 1024
+DESCRIPTION_LIMIT = 4096
+PER_DAY_LINES = 14
+QUEUE_PREVIEW = 5
+CHART_NAME = "questions.png"
+
+Quote = Callable[..., str]
+
+
+def _lines(lines: Sequence[str], lang: Lang) -> str:
+    """A field value from lines, cut at a line so it stays within the limit."""
+    out: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > FIELD_VALUE_LIMIT:
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out) or t("ins_stats_none", lang)
+
+
+def _title(topics: Mapping[str, Topic], topic_id: str, lang: Lang) -> str:
+    topic = topics.get(topic_id)
+    return topic.title.get(lang) if topic else topic_id
+
+
+def stats_embed(stats: Stats, days: int, topics: Mapping[str, Topic], lang: Lang, quote: Quote) -> Embed:
+    if stats.asked:
+        share = f"{stats.answered_share:.0%}"
+        description = t("ins_stats_summary", lang, asked=stats.asked, answered=stats.answered, share=share)
+    else:
+        description = t("ins_stats_empty", lang)
+    per_day = [f"`{day.day}`  {day.answered} / {day.answered + day.unanswered}" for day in stats.days[-PER_DAY_LINES:]]
+    top = [f"{n}× {_title(topics, topic_id, lang)}" for topic_id, n in stats.top_topics]
+    unanswered = [f'{group.count}× "{quote(group.text, 120)}"' for group in stats.top_unanswered]
+    rated = [f"{_title(topics, r.topic_id, lang)}: 👍 {r.up} · 👎 {r.down}" for r in stats.lowest_rated]
+    embed: Embed = {
+        "title": t("ins_stats_title", lang, days=days),
+        "description": description,
+        "color": COLOUR,
+        "fields": [
+            {"name": t("ins_stats_per_day", lang), "value": _lines(per_day, lang), "inline": True},
+            {"name": t("ins_stats_top_topics", lang), "value": _lines(top, lang), "inline": True},
+            {"name": t("ins_stats_top_unanswered", lang), "value": _lines(unanswered, lang), "inline": False},
+            {"name": t("ins_stats_lowest_rated", lang), "value": _lines(rated, lang), "inline": False},
+        ],
+        "image": {"url": f"attachment://{CHART_NAME}"},
+        "footer": {"text": t("ins_stats_footer", lang)},
+    }
+    return embed
+
+
+def group_embed(
+    groups: Sequence[QuestionGroup], position: int, lang: Lang, quote: Quote, status: str | None = None
+) -> Embed:
+    """One open question group in detail, the next few as a preview; `status` reports the last action."""
+    head = f"{status}\n\n" if status else ""
+    if not groups:
+        return {"description": head + t("ins_unanswered_none", lang), "color": GREY}
+    group = groups[position]
+    body = t("ins_unanswered_body", lang, count=group.count, date=group.last_asked[:10], language=group.lang)
+    embed: Embed = {
+        "title": t("ins_unanswered_title", lang, index=position + 1, total=len(groups)),
+        "description": (head + f"> {quote(group.text, 1000)}\n\n" + body)[:DESCRIPTION_LIMIT],
+        "color": COLOUR,
+        "fields": [],
+    }
+    following = [*groups[position + 1 :], *groups[:position]][:QUEUE_PREVIEW]
+    if following:
+        lines = [f'{other.count}× "{quote(other.text, 100)}"' for other in following]
+        embed["fields"].append({"name": t("ins_also_open", lang), "value": _lines(lines, lang)})
+    return embed
+
+
+def suggestion_embed(
+    suggestions: Sequence[Suggestion],
+    position: int,
+    topics: Mapping[str, Topic],
+    lang: Lang,
+    quote: Quote,
+    status: str | None = None,
+) -> Embed:
+    head = f"{status}\n\n" if status else ""
+    if not suggestions:
+        return {"description": head + t("ins_suggestions_none", lang), "color": GREY}
+    item = suggestions[position]
+    body = t(
+        "ins_suggestion_body", lang, users=item.users, topic=_title(topics, item.topic_id, lang), language=item.lang
+    )
+    return {
+        "title": t("ins_suggestion_title", lang, index=position + 1, total=len(suggestions)),
+        "description": (head + f"> {quote(item.text, 1000)}\n\n" + body)[:DESCRIPTION_LIMIT],
+        "color": COLOUR,
+    }
+
+
+def topic_options(
+    topics: Mapping[str, Topic], likely: Sequence[str], lang: Lang, limit: int = 25
+) -> list[tuple[str, str, bool]]:
+    """(topic id, label, likely?) for a topic select: search's likely topics first, then the rest
+    alphabetically, at most `limit`."""
+    first = [topic_id for topic_id in likely if topic_id in topics]
+    rest = sorted((tid for tid in topics if tid not in first), key=lambda tid: topics[tid].title.get(lang).casefold())
+    return [(tid, topics[tid].title.get(lang), tid in first) for tid in [*first, *rest][:limit]]

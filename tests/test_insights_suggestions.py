@@ -1,0 +1,81 @@
+"""Miss-then-open pairs become a suggestion once two users agree."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import utc
+from bot.insights.grouping import group_key
+from bot.insights.suggestions import find_suggestions
+from bot.storage.timestamps import to_utc_iso
+
+T0 = utc(2026, 3, 2, 9, 0)
+
+
+def event(user: str, minutes: float, command: str, question: str, topic: str | None, lang: str = "nl") -> dict:
+    return {
+        "user_hash": user,
+        "asked_at": to_utc_iso(T0 + timedelta(minutes=minutes)),
+        "command": command,
+        "question": question,
+        "lang": lang,
+        "topic_id": topic,
+    }
+
+
+def pair(user: str, question: str = "wat kost een bureau", topic: str = "agencies", gap: float = 1.0, at: float = 0):
+    return [event(user, at, "ask", question, None), event(user, at + gap, "open-button", topic, topic)]
+
+
+def test_two_users_agreeing_make_a_suggestion():
+    events = [*pair("a"), *pair("b", "Wat kost een bureau?")]
+    (suggestion,) = find_suggestions(events)
+    assert (suggestion.topic_id, suggestion.users, suggestion.lang) == ("agencies", 2, "nl")
+    assert suggestion.key == group_key("nl", "wat kost een bureau")
+
+
+def test_one_user_twice_is_one_vote():
+    assert find_suggestions([*pair("a"), *pair("a", at=10)]) == []
+
+
+def test_each_open_command_counts_and_explain_without_topic_does_not():
+    for command in ("explain", "related-select", "topics-select"):
+        events = [
+            *pair("a"),
+            event("b", 0, "ask", "wat kost een bureau", None),
+            event("b", 2, command, "x", "agencies"),
+        ]
+        assert len(find_suggestions(events)) == 1, command
+    events = [*pair("a"), event("b", 0, "ask", "wat kost een bureau", None), event("b", 1, "explain", "x", None)]
+    assert find_suggestions(events) == []
+
+
+def test_an_open_after_five_minutes_does_not_count():
+    assert find_suggestions([*pair("a"), *pair("b", gap=5.01)]) == []
+    assert len(find_suggestions([*pair("a"), *pair("b", gap=5)])) == 1
+
+
+def test_an_answered_ask_in_between_breaks_the_chain():
+    events = [
+        *pair("a"),
+        event("b", 0, "ask", "wat kost een bureau", None),
+        event("b", 1, "ask", "wat doet een cmo", "cmo-responsibilities"),
+        event("b", 2, "related-select", "agencies", "agencies"),
+    ]
+    assert find_suggestions(events) == []
+
+
+def test_only_the_first_open_after_a_miss_counts():
+    events = [
+        *pair("a"),
+        event("b", 0, "ask", "wat kost een bureau", None),
+        event("b", 1, "open-button", "skills", "skills"),
+        event("b", 2, "related-select", "agencies", "agencies"),
+    ]
+    assert find_suggestions(events) == []
+
+
+def test_different_topics_and_languages_do_not_agree():
+    assert find_suggestions([*pair("a"), *pair("b", topic="skills")]) == []
+    english = [event("b", 0, "ask", "wat kost een bureau", None, "en"), event("b", 1, "explain", "x", "agencies")]
+    assert find_suggestions([*pair("a"), *english]) == []
