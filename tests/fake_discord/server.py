@@ -662,7 +662,9 @@ class FakeDiscord:
         if sess.shard is not None:
             ready["shard"] = list(sess.shard)
         await self._dispatch_to(sess, "READY", ready)
-        for gid in sess.guild_ids:
+        # Like Discord: without the GUILDS intent no GUILD_CREATE follows READY.
+        wants_guilds = sess.intents is None or bool(sess.intents & INTENT_GUILDS)
+        for gid in sess.guild_ids if wants_guilds else ():
             guild = self.guilds.get(gid)
             if guild is None:
                 continue
