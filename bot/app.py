@@ -29,6 +29,9 @@ from bot.storage.timestamps import utc_now_iso
 
 log = logging.getLogger(__name__)
 
+# Of the 10 s a container gets between SIGTERM and SIGKILL: commands finishing, then the rest.
+SHUTDOWN_DRAIN_SECONDS = 4.0
+
 EXTENSIONS = (
     "bot.features.ask",
     "bot.features.browse",
@@ -96,7 +99,9 @@ class CmoBot(commands.Bot):
         settle_heap()
 
     async def close(self) -> None:
-        """Stops taking interactions (the gateway closes first), then the health server."""
+        """Stops taking new commands, lets the running ones finish (their questions reach the
+        log's queue), then closes the gateway, the HTTP session and the health server."""
+        await self.tree.drain(timeout=SHUTDOWN_DRAIN_SECONDS)  # type: ignore[attr-defined]
         self.gateway_connected = False
         await super().close()
         if self.health is not None:

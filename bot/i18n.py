@@ -26,6 +26,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "nl": "Rustig aan: je kunt over {seconds} seconden weer een vraag stellen.",
         "en": "Easy does it: you can ask again in {seconds} seconds.",
     },
+    "error_shutting_down": {
+        "nl": "De bot start zo opnieuw op. Stel je vraag over een halve minuut nog eens.",
+        "en": "The bot is restarting. Please ask again in half a minute.",
+    },
     "error_not_moderator": {
         "nl": "Dit is alleen voor moderators: leden met het recht Server beheren of een editorrol.",
         "en": "This is for moderators only: members with Manage Server or an editor role.",

@@ -7,6 +7,7 @@ was already answered, and one guild's error never reaches the process.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -22,13 +23,45 @@ from bot.ops.metrics import Metrics
 log = logging.getLogger(__name__)
 
 
+class ShuttingDown(app_commands.CheckFailure):
+    """The bot is stopping: new commands get a polite 'try again' instead of half an answer."""
+
+
 class CmoTree(app_commands.CommandTree):
     default_lang = "nl"
     metrics: Metrics | None = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shutting_down = False
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if self.shutting_down:
+            raise ShuttingDown()
         interaction.extras["started"] = time.perf_counter()
+        interaction.extras["in_flight"] = True
+        self._in_flight += 1
+        self._idle.clear()
         return True
+
+    async def drain(self, timeout: float) -> int:
+        """Stops taking commands and waits for the ones already running; returns how many
+        were still running at the timeout."""
+        self.shutting_down = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d commands still running after %.0f s of shutdown", self._in_flight, timeout)
+        return self._in_flight
+
+    def _finished(self, interaction: discord.Interaction) -> None:
+        if interaction.extras.pop("in_flight", False):
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
 
     def record(self, interaction: discord.Interaction, outcome: str) -> None:
         """One structured log line and the metrics for every command interaction. Never the
@@ -45,6 +78,7 @@ class CmoTree(app_commands.CommandTree):
         )
         if self.metrics is not None:
             self.metrics.observe_interaction(command, outcome, seconds)
+        self._finished(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         lang = interaction_lang(interaction, self.default_lang)
@@ -52,6 +86,9 @@ class CmoTree(app_commands.CommandTree):
         if isinstance(error, app_commands.CommandOnCooldown):
             message = t("error_cooldown", lang, seconds=max(1, math.ceil(error.retry_after)))
             outcome = "cooldown"
+        elif isinstance(error, ShuttingDown):
+            message = t("error_shutting_down", lang)
+            outcome = "shutting-down"
         elif isinstance(error, NotModerator):
             message = t("error_not_moderator", lang)
         elif isinstance(error, NotHomeGuild):
