@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    CMO_DB_PATH=/data/cmo-bot.sqlite3
+    CMO_DB_PATH=/data/cmo-bot.sqlite3 \
+    CMO_HEALTH_ADDR=0.0.0.0:8080
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin cmo \
     && mkdir -p /data \
@@ -20,6 +21,8 @@ RUN pip install --no-cache-dir . && rm -rf /app/build
 
 USER 10001:10001
 VOLUME ["/data"]
+# /healthz and /metrics (Prometheus)
+EXPOSE 8080
 
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["cmo-bot", "health"]
 CMD ["cmo-bot", "run"]

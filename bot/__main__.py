@@ -46,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     backup = db_commands.add_parser("backup", help="write a consistent copy of the database (online backup)")
     backup.add_argument("path", type=Path)
 
-    commands.add_parser("health", help="exit 0 when the database is writable, 1 otherwise")
+    health = commands.add_parser(
+        "health", help="exit 0 when the running bot's /healthz says ok (gateway connected, database writable)"
+    )
+    health.add_argument("--db", action="store_true", help="only check that the database accepts writes")
     return parser
 
 
@@ -163,11 +166,32 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _health(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.database import check_writable
+    """For Docker's HEALTHCHECK: asks the running bot (which knows about the gateway too);
+    with --db, checks only that the database file accepts writes."""
+    if args.db:
+        from bot.storage.database import check_writable
 
-    ok, reason = asyncio.run(check_writable(settings.db_path))
+        ok, reason = asyncio.run(check_writable(settings.db_path))
+    else:
+        ok, reason = _ask_healthz(*settings.health_addr)
     print("ok" if ok else f"unhealthy: {reason}", file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
+
+
+def _ask_healthz(host: str, port: int) -> tuple[bool, str]:
+    import urllib.error
+    import urllib.request
+
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=8) as response:
+            return True, response.read().decode().strip()
+    except urllib.error.HTTPError as exc:
+        return False, exc.read().decode().strip() or f"HTTP {exc.code}"
+    except OSError as exc:
+        return False, f"no answer from {url}: {exc}"
 
 
 if __name__ == "__main__":

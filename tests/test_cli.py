@@ -232,13 +232,13 @@ def test_backup_onto_the_database_itself_keeps_the_data(db_path, capsys):
 
 def test_health_ok_on_a_migrated_writable_database(db_path, capsys):
     assert run(capsys, "db", "migrate")[0] == 0
-    code, out, _ = run(capsys, "health")
+    code, out, _ = run(capsys, "health", "--db")
     assert code == 0
     assert out.strip() == "ok"
 
 
 def test_health_fails_when_the_database_is_missing_and_does_not_create_it(db_path, capsys):
-    code, _, err = run(capsys, "health")
+    code, _, err = run(capsys, "health", "--db")
     assert code == 1
     assert "unhealthy" in err
     assert not db_path.exists()
@@ -248,7 +248,7 @@ def test_health_fails_when_the_db_path_is_inside_a_file(tmp_path, db_path, monke
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("CMO_DB_PATH", str(blocker / "cmo-bot.sqlite3"))
-    code, _, err = run(capsys, "health")
+    code, _, err = run(capsys, "health", "--db")
     assert code == 1
     assert "unhealthy" in err
 
@@ -258,7 +258,7 @@ def test_health_fails_when_the_folder_is_read_only(db_path, capsys):
     assert run(capsys, "db", "migrate")[0] == 0
     db_path.parent.chmod(0o500)
     try:
-        code, _, err = run(capsys, "health")
+        code, _, err = run(capsys, "health", "--db")
     finally:
         db_path.parent.chmod(0o700)
     assert code == 1

@@ -80,3 +80,26 @@ async def test_database_read_only_mid_run_keeps_answering_and_loses_no_row(harne
 async def test_unknown_health_paths_are_404(harness, path):
     status, _ = await get(harness, path)
     assert status == 404
+
+
+async def test_cmo_bot_health_asks_the_running_bot(harness, monkeypatch, capsys):
+    import asyncio
+
+    from bot.__main__ import main
+
+    monkeypatch.setenv("CMO_HEALTH_ADDR", f"127.0.0.1:{harness.bot.health.port}")
+    assert await asyncio.to_thread(main, ["health"]) == 0
+    await harness.services.db.execute("PRAGMA query_only=ON")
+    assert await asyncio.to_thread(main, ["health"]) == 1
+    assert "database does not accept writes" in capsys.readouterr().err
+    await harness.services.db.execute("PRAGMA query_only=OFF")
+
+
+async def test_commands_during_shutdown_get_a_polite_try_again(harness):
+    from bot.i18n import t
+
+    await harness.bot.tree.drain(timeout=0)
+    interaction = await harness.fake.slash_command("ask", options={"question": QUESTION}, locale="nl")
+    response = await interaction.response()
+    assert response["data"]["flags"] & 64
+    assert response["data"]["content"] == t("error_shutting_down", "nl")
