@@ -98,6 +98,8 @@ async def test_a_schedule_one_minute_ahead_posts_exactly_one_tip(bot, clock):
     assert row["components"][0]["custom_id"].startswith("cmo:open:")
     [post] = bot.fake.requests_matching("POST", f"/channels/{channel}/messages")
     assert post.json["allowed_mentions"] == NO_MENTIONS
+    await idle(bot)
+    assert "cmo_tips_posted_total 1.0" in bot.bot.metrics.render().decode()
 
     await idle(bot)
     await clock.advance(timedelta(minutes=30))

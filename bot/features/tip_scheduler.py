@@ -238,8 +238,10 @@ class TipScheduler(commands.Cog):
                 exc_info=not isinstance(exc, discord.HTTPException),
             )
             await self._repo.mark_failed(stored.guild_id, slot.key, code, self._clock.now())
+            self._count("tips_failed")
             return
         await self._repo.mark_posted(stored.guild_id, slot.key, tip.id, message.id, self._clock.now(), pick.new_round)
+        self._count("tips_posted")
         log.info(
             "tip posted: guild=%s channel=%s slot=%s %s tip=%s message=%s late_s=%.0f",
             stored.guild_id,
@@ -250,10 +252,14 @@ class TipScheduler(commands.Cog):
             (now - slot.due).total_seconds(),
         )
 
+    def _count(self, counter: str) -> None:
+        metrics = getattr(self.bot, "metrics", None)
+        if metrics is not None:
+            getattr(metrics, counter).inc()
+
     async def _send(self, stored: StoredSchedule, tip: Tip) -> discord.Message:
-        """Guild channels are cached from GUILD_CREATE; without the cache (or for a channel
-        the cache no longer knows) a partial messageable needs no lookup, and Discord's answer
-        (404, 403) tells us what is wrong."""
+        """The bot keeps no guild cache (no intents), so a partial messageable: it needs no
+        lookup, and Discord's answer (404, 403) tells us what is wrong."""
         channel = self.bot.get_channel(stored.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             channel = self.bot.get_partial_messageable(stored.channel_id, guild_id=stored.guild_id)
