@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     check = content_commands.add_parser("check", help="validate a content folder and list every error")
     check.add_argument("directory", nargs="?", type=Path, help="default: CMO_CONTENT_DIR or the bundled content")
+    export = content_commands.add_parser(
+        "export", help="write all topics and tips with live edits and learned aliases applied"
+    )
+    export.add_argument("directory", type=Path, help="created when missing; topic files not live are removed")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -132,6 +136,8 @@ async def _ask_async(question: str, lang: str, settings: Settings, *, as_json: b
 
 
 def _content(args: argparse.Namespace, settings: Settings) -> int:
+    if args.content_command == "export":
+        return asyncio.run(_export(args.directory, settings))
     directory = args.directory or settings.content_dir or default_content_dir()
     try:
         content = load_content(directory)
@@ -141,6 +147,21 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {issue}", file=sys.stderr)
         return 1
     print(f"{directory}: {len(content.topics)} topics and {len(content.tips)} tips, all valid")
+    return 0
+
+
+async def _export(directory: Path, settings: Settings) -> int:
+    """Exports what is live: the files plus the database's edits and learned aliases."""
+    from bot.editing.export import export_content
+    from bot.services import Services
+
+    services = await Services.open(settings)
+    try:
+        result = export_content(services.store, directory)
+    finally:
+        await services.close()
+    removed = f", removed {len(result.removed)} stale topic file(s)" if result.removed else ""
+    print(f"exported {result.topics} topics and {result.tips} tips to {result.directory}{removed}")
     return 0
 
 

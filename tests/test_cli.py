@@ -319,3 +319,25 @@ def test_python_m_bot_ask_json_as_a_real_process(tmp_path):
     assert payload["lang"] == "nl"
     assert "Bronnen:" in payload["text"]
     assert [row["command"] for row in questions_in(tmp_path / "cmo-bot.sqlite3")] == ["cli-ask"]
+
+
+def test_content_export_writes_live_content_that_check_accepts(db_path, tmp_path, capsys):
+    import asyncio
+
+    from bot.storage.aliases import AliasRepository
+    from bot.storage.database import Database
+
+    async def learn_an_alias() -> None:
+        async with await Database.open(db_path) as db:
+            await AliasRepository(db).attach(
+                topic_id="agentic-buying", lang="nl", alias="robots die voor ons winkelen",
+                group_key="k" * 16, guild_id=1, source="unanswered",
+            )
+
+    asyncio.run(learn_an_alias())
+    out_dir = tmp_path / "exported"
+    code, out, _ = run(capsys, "content", "export", str(out_dir))
+    assert code == 0
+    assert "exported 29 topics" in out
+    assert run(capsys, "content", "check", str(out_dir))[0] == 0
+    assert "robots die voor ons winkelen" in (out_dir / "topics" / "agentic-buying.yaml").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from discord.ext import commands
 
 from bot.clock import Clock
 from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
-from bot.features.components import static_view
+from bot.features.components import guarded, static_view
 from bot.i18n import t
 from bot.insights.loop import ImprovementLoop
 from bot.insights.queries import InsightsQueries
@@ -31,6 +31,7 @@ from bot.insights.retention import apply_retention
 from bot.render import COLOUR
 from bot.storage import question_log
 from bot.storage.questions import QuestionRepository
+from bot.storage.revisions import RevisionRepository
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:priv
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> EraseButton:
         return cls()
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         services = interaction.client.services  # type: ignore[attr-defined]
         lang = interaction_lang(interaction, services.settings.default_lang)
@@ -156,6 +158,7 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:priv
         ratings = await InsightsQueries(services.db).ratings_given_by(user_hash)
         try:
             questions = await question_log.erase_user(services.questions, services.writer, user_hash)
+            await RevisionRepository(services.db).forget_editor(user_hash)  # their name on content edits
             message = t("privacy_erased", lang, questions=questions, ratings=ratings)
         except Exception:
             log.exception("erasure on request failed")
@@ -175,6 +178,7 @@ class CancelEraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cm
     ) -> CancelEraseButton:
         return cls()
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction, interaction.client.services.settings.default_lang)  # type: ignore[attr-defined]
         await interaction.response.edit_message(

@@ -42,9 +42,11 @@ class CmoTree(app_commands.CommandTree):
         if self.shutting_down:
             raise ShuttingDown()
         interaction.extras["started"] = time.perf_counter()
-        interaction.extras["in_flight"] = True
-        self._in_flight += 1
-        self._idle.clear()
+        if interaction.type is discord.InteractionType.application_command:
+            # Autocomplete passes here too but ends without a completion event: not counted.
+            interaction.extras["in_flight"] = True
+            self._in_flight += 1
+            self._idle.clear()
         return True
 
     async def drain(self, timeout: float) -> int:

@@ -24,7 +24,7 @@ from bot.editing.form import INPUT_LIMITS, REASON_MAX, EditRejected
 from bot.editing.reload import ReloadReport
 from bot.editing.service import ContentEditor, Editor, NothingChanged, UnknownRevision, UnknownTopic
 from bot.features.admin.permissions import is_moderator
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, send_ephemeral, to_embed
 from bot.i18n import t
 from bot.knowledge.loader import ContentError, ContentIssue
 from bot.knowledge.model import Lang
@@ -219,12 +219,22 @@ async def _reply(interaction: discord.Interaction, text: str) -> None:
 
 
 async def on_edit_submit(interaction: discord.Interaction) -> None:
-    """Handles a submitted edit form; every other interaction is left alone."""
+    """Handles a submitted edit form; every other interaction is left alone. Runs as a
+    listener, where discord.py would only log an error: the editor gets the generic reply."""
     if interaction.type is not discord.InteractionType.modal_submit:
         return
     match = EDIT_ID.fullmatch(str((interaction.data or {}).get("custom_id", "")))
     if match is None:
         return
+    try:
+        await _handle_edit_submit(interaction, match)
+    except Exception:
+        log.exception("edit form %s failed", match.group(0))
+        lang = interaction_lang(interaction, interaction.client.services.settings.default_lang)  # type: ignore[attr-defined]
+        await send_ephemeral(interaction, t("error_generic", lang))
+
+
+async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[str]) -> None:
     services = interaction.client.services  # type: ignore[attr-defined]
     lang = interaction_lang(interaction, services.settings.default_lang)
     if not is_moderator(interaction, services.settings.editor_role_ids):

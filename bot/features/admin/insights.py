@@ -21,7 +21,7 @@ import discord
 
 from bot.features.admin.permissions import is_moderator
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
-from bot.features.components import button_label, static_view
+from bot.features.components import button_label, guarded, static_view
 from bot.i18n import t
 from bot.insights.chart import questions_chart
 from bot.insights.export import questions_csv
@@ -214,6 +214,7 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> TopicSelect:
         return cls(match["key"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         opened = await _open(interaction)
         if opened is None:
@@ -254,6 +255,7 @@ class DecisionButton(
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> DecisionButton:
         return cls(match["action"], match["key"], match["topic"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         opened = await _open(interaction)
         if opened is None:
@@ -293,6 +295,7 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:ins:n
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> NextButton:
         return cls(match["kind"], int(match["pos"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         opened = await _open(interaction)
         if opened is None:
