@@ -7,10 +7,10 @@ field, rather than one error per attempt. Loading never half-succeeds: either a 
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -59,7 +59,10 @@ def default_content_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "content"
     if (checkout / TIPS_FILE).is_file():
         return checkout
-    return Path(str(resources.files("bot._content")))
+    # content/ has no __init__.py, so bot._content is a namespace package: its folder is
+    # the first entry of __path__ (resources.files() would give a MultiplexedPath).
+    bundled = importlib.import_module("bot._content")
+    return Path(next(iter(bundled.__path__)))
 
 
 def _display_path(path: Path, root: Path) -> str:
