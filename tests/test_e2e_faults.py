@@ -15,6 +15,7 @@ from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
+USER_BASE = 987_654_321_012_345_000  # distinctive, so a leak into the log is easy to see
 QUESTIONS = ["Wat doet een CMO?", "what does a COO do", "wat is agentic buying", "recept voor pannenkoeken"]
 
 
@@ -68,7 +69,7 @@ async def test_sigterm_mid_burst_exits_cleanly_and_loses_no_answered_question(tm
             await fake.wait_until_ready(timeout=30)
             await fake.wait_for_commands(timeout=30)
             handles = [
-                await fake.slash_command("ask", options={"question": QUESTIONS[i % 4]}, user=70_000 + i)
+                await fake.slash_command("ask", options={"question": QUESTIONS[i % 4]}, user=USER_BASE + i)
                 for i in range(200)
             ]
             await asyncio.gather(*(handle.response(timeout=20) for handle in handles[:100]))
@@ -84,6 +85,9 @@ async def test_sigterm_mid_burst_exits_cleanly_and_loses_no_answered_question(tm
     assert code == 0, stderr
     assert "SIGTERM received" in stderr
     assert fake.token not in stderr
+    assert "interaction command=ask" in stderr  # one structured line per interaction ...
+    assert str(USER_BASE)[:12] not in stderr  # ... and never a raw user id
+    assert "pannenkoeken" not in stderr  # nor a question text
     assert answered >= 100
     assert len(logged_questions(db_path)) == answered
 
