@@ -156,19 +156,25 @@ class OpenTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:
         await send_topic(interaction, self.topic_id, "open-button", ephemeral=True)
 
 
+def topic_select(custom_id: str, placeholder: str, topics: list[Topic] | None, lang: Lang) -> discord.ui.Select:
+    """A select whose values are topic ids (the related topics, or one category's topics)."""
+    options = [
+        discord.SelectOption(label=button_label(topic.title.get(lang)), value=topic.id)
+        for topic in (topics or [])[:SELECT_OPTION_LIMIT]
+    ]
+    return discord.ui.Select(
+        custom_id=custom_id, placeholder=placeholder, options=options or [discord.SelectOption(label="-", value="-")]
+    )
+
+
+async def open_selected_topic(interaction: discord.Interaction, via: str) -> None:
+    values = (interaction.data or {}).get("values") or ["-"]
+    await send_topic(interaction, str(values[0]), via, ephemeral=True)
+
+
 class RelatedSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:related"):
     def __init__(self, topics: list[Topic] | None = None, lang: Lang = "nl"):
-        options = [
-            discord.SelectOption(label=button_label(topic.title.get(lang)), value=topic.id)
-            for topic in (topics or [])[:SELECT_OPTION_LIMIT]
-        ]
-        super().__init__(
-            discord.ui.Select(
-                custom_id="cmo:related",
-                placeholder=t("related_placeholder", lang),
-                options=options or [discord.SelectOption(label="-", value="-")],
-            )
-        )
+        super().__init__(topic_select("cmo:related", t("related_placeholder", lang), topics, lang))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> RelatedSelect:
@@ -176,8 +182,7 @@ class RelatedSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:re
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or ["-"]
-        await send_topic(interaction, str(values[0]), "related-select", ephemeral=True)
+        await open_selected_topic(interaction, "related-select")
 
 
 class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:category"):
@@ -211,17 +216,7 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:c
 
 class TopicPickSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:pick"):
     def __init__(self, topics: list[Topic] | None = None, lang: Lang = "nl"):
-        options = [
-            discord.SelectOption(label=button_label(topic.title.get(lang)), value=topic.id)
-            for topic in (topics or [])[:SELECT_OPTION_LIMIT]
-        ]
-        super().__init__(
-            discord.ui.Select(
-                custom_id="cmo:pick",
-                placeholder=t("pick_topic", lang),
-                options=options or [discord.SelectOption(label="-", value="-")],
-            )
-        )
+        super().__init__(topic_select("cmo:pick", t("pick_topic", lang), topics, lang))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> TopicPickSelect:
@@ -229,8 +224,7 @@ class TopicPickSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or ["-"]
-        await send_topic(interaction, str(values[0]), "topics-select", ephemeral=True)
+        await open_selected_topic(interaction, "topics-select")
 
 
 DYNAMIC_ITEMS = (FeedbackButton, OpenTopicButton, RelatedSelect, CategorySelect, TopicPickSelect)
