@@ -17,7 +17,7 @@ import pytest_asyncio
 
 from bot.clock import ManualClock
 from bot.i18n import t
-from tests.fake_discord.models import ALL_PERMISSIONS, P_EMBED_LINKS
+from tests.fake_discord.models import ALL_PERMISSIONS, P_EMBED_LINKS, P_SEND_MESSAGES
 from tests.harness import BotHarness
 
 EPHEMERAL = 1 << 6
@@ -197,15 +197,42 @@ async def test_missing_permissions_are_named(bot):
     assert t("tips_perm_send", "nl") not in data["content"]
 
 
-async def test_permissions_in_another_channel_are_checked_over_rest_or_flagged_as_unknown(bot):
-    """The fake serves no GET /guilds/{id}: the bot cannot compute its permissions there and
-    says so, after deferring (the REST reads may take longer than the 3 s reply window)."""
+def deny_everyone(h: BotHarness, channel_id: int, permissions: int) -> None:
+    """A channel overwrite that takes `permissions` away from @everyone (and so from the bot)."""
+    guild = h.fake.guild()
+    guild.channel(channel_id).permission_overwrites.append(
+        {"id": str(guild.id), "type": 0, "allow": "0", "deny": str(permissions)}
+    )
+
+
+async def test_permissions_in_another_channel_are_computed_over_rest(bot):
+    """The bot keeps no guild cache: for a channel other than the command's own, it reads the
+    guild's roles, its own member and the channel's overwrites, after deferring."""
     elsewhere = tips_channel(bot)
     here = bot.fake.guild().first_text_channel_id
     data = await admin(bot, "tips-set", {"channel": elsewhere, "time": "10:00"}, channel_id=here, locale="en-US")
     assert "10:00 (Europe/Amsterdam)" in data["content"]
-    assert t("tips_perm_unknown", "en", channel=f"<#{elsewhere}>") in data["content"]
+    assert "⚠️" not in data["content"] and "ℹ️" not in data["content"]  # allowed, and it knows it
     assert bot.fake.requests_matching("GET", f"/guilds/{bot.fake.guild().id}")
+
+    deny_everyone(bot, elsewhere, P_SEND_MESSAGES)
+    data = await admin(bot, "tips-set", {"channel": elsewhere, "time": "10:00"}, channel_id=here, locale="nl")
+    assert "⚠️" in data["content"] and t("tips_perm_send", "nl") in data["content"]
+    assert t("tips_perm_view", "nl") not in data["content"]
+
+
+async def test_a_post_refused_for_missing_permission_is_reported_in_tips_status(bot, clock):
+    channel = tips_channel(bot)
+    await tips_set(bot, channel, "09:01", days="daily")
+    deny_everyone(bot, channel, P_SEND_MESSAGES)  # taken away after the schedule was set
+
+    await clock.set(START + timedelta(minutes=1))
+    await bot.fake.wait_for_request("POST", f"/channels/{channel}/messages")
+    await idle(bot)
+    assert bot.fake.channel_messages.get(channel) is None
+    status = (await admin(bot, "tips-status", locale="en-US"))["embeds"][0]
+    assert t("tips_error_forbidden", "en") in field(status, t("tips_field_error", "en"))
+    assert "cmo_tips_failed_total 1.0" in bot.bot.metrics.render().decode()
 
 
 async def test_a_category_is_not_a_tip_channel(bot):

@@ -164,6 +164,8 @@ class ChannelSpec:
     parent_id: int | None = None
     topic: str | None = None
     nsfw: bool = False
+    #: Discord's overwrite objects: {"id": str, "type": 0 (role) | 1 (member), "allow": str, "deny": str}
+    permission_overwrites: list[dict[str, Any]] = field(default_factory=list)
 
     def payload(self, guild_id: int | None) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -172,7 +174,7 @@ class ChannelSpec:
             "name": self.name,
             "position": self.position,
             "parent_id": str(self.parent_id) if self.parent_id else None,
-            "permission_overwrites": [],
+            "permission_overwrites": [dict(o) for o in self.permission_overwrites],
             "flags": 0,
         }
         if guild_id is not None:
@@ -294,6 +296,24 @@ class GuildSpec:
             if c.type == CHANNEL_TEXT:
                 return c.id
         raise LookupError(f"guild {self.id} has no text channel")
+
+    def bot_permissions(self, channel: ChannelSpec, bot_user_id: int) -> int:
+        """What the bot (a member with no roles) may do in `channel`: @everyone's permissions with
+        the channel's @everyone and member overwrites applied, as Discord computes them."""
+        everyone = self.role(self.id)
+        permissions = everyone.permissions if everyone else DEFAULT_MEMBER_PERMISSIONS
+        for overwrite in channel.permission_overwrites:
+            if int(overwrite["id"]) in (self.id, bot_user_id):
+                permissions = (permissions & ~int(overwrite.get("deny", 0))) | int(overwrite.get("allow", 0))
+        return permissions
+
+    def rest_payload(self, *, owner_id: int) -> dict[str, Any]:
+        """GET /guilds/{id}: the guild with its roles, without the gateway-only parts."""
+        data = self.create_payload({}, owner_id=owner_id)
+        for gateway_only in ("channels", "threads", "members", "voice_states", "presences", "joined_at",
+                             "large", "member_count", "stage_instances", "guild_scheduled_events"):
+            data.pop(gateway_only, None)
+        return data
 
     def create_payload(self, bot_member: dict[str, Any], *, owner_id: int) -> dict[str, Any]:
         """The GUILD_CREATE payload."""

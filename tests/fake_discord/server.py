@@ -28,6 +28,8 @@ from .models import (
     CHANNEL_DM,
     CHANNEL_TEXT,
     DEFAULT_MEMBER_PERMISSIONS,
+    P_SEND_MESSAGES,
+    P_VIEW_CHANNEL,
     ChannelSpec,
     GuildSpec,
     SnowflakeFactory,
@@ -1326,6 +1328,8 @@ class FakeDiscord:
             ("DELETE", "/webhooks/{webhook_id}/{token}/messages/{message_id}", self._h_webhook_delete, False),
             ("POST", "/webhooks/{webhook_id}/{token}", self._h_followup, False),
             ("GET", "/channels/{channel_id}", self._h_get_channel, True),
+            ("GET", "/guilds/{guild_id}", self._h_get_guild, True),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self._h_get_member, True),
             ("POST", "/channels/{channel_id}/messages", self._h_channel_post, True),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._h_channel_get_message, True),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._h_channel_edit_message, True),
@@ -1928,8 +1932,27 @@ class FakeDiscord:
         chan, guild = self._channel_or_404(channel_id)
         return self._json(rec, chan.payload(guild.id if guild else None) if isinstance(chan, ChannelSpec) else chan)
 
+    def _guild_or_404(self, guild_id: str) -> GuildSpec:
+        guild = self.guilds.get(int(guild_id)) if guild_id.isdigit() else None
+        if guild is None:
+            raise _HTTPError(404, 10004, "Unknown Guild")
+        return guild
+
+    async def _h_get_guild(self, rec: RecordedRequest, guild_id: str):
+        return self._json(rec, self._guild_or_404(guild_id).rest_payload(owner_id=self.owner_id))
+
+    async def _h_get_member(self, rec: RecordedRequest, guild_id: str, user_id: str):
+        guild = self._guild_or_404(guild_id)
+        if user_id != str(self.bot_user_id):
+            raise _HTTPError(404, 10007, "Unknown Member")
+        return self._json(rec, self._bot_member(guild))
+
     async def _h_channel_post(self, rec: RecordedRequest, channel_id: str):
         chan, guild = self._channel_or_404(channel_id)
+        if isinstance(chan, ChannelSpec) and guild is not None:
+            allowed = guild.bot_permissions(chan, self.bot_user_id)
+            if not (allowed & P_VIEW_CHANNEL and allowed & P_SEND_MESSAGES):
+                raise _HTTPError(403, 50013, "Missing Permissions")
         ctype = chan.type if isinstance(chan, ChannelSpec) else chan["type"]
         if ctype not in (CHANNEL_TEXT, CHANNEL_DM, 2, 5, 10, 11, 12, 13):
             raise _HTTPError(400, 50008, "Cannot send messages in a non-text channel")
