@@ -350,8 +350,9 @@ async def test_unknown_route_is_recorded(fake_discord: FakeDiscord) -> None:
     fake = fake_discord
     async with running(fake) as bot:
         with pytest.raises(discord.NotFound):
-            await bot.fetch_guild(fake.guild().id)
-    assert [r.path for r in fake.unexpected_requests] == [f"/guilds/{fake.guild().id}"]
+            await bot.fetch_guild(fake.guild().id, with_counts=False)  # served: no error here
+            await bot.fetch_stage_instance(fake.guild().first_text_channel_id)  # not served
+    assert [r.path for r in fake.unexpected_requests] == [f"/stage-instances/{fake.guild().first_text_channel_id}"]
 
 
 async def test_wrong_token_is_rejected(restore_discord_routes: None) -> None:
