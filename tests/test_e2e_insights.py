@@ -236,6 +236,30 @@ async def test_attached_alias_answers_the_same_question_at_once_and_after_a_rest
     assert fake.unexpected_requests == []
 
 
+async def test_with_a_home_server_aliases_are_attached_there_only(fake_discord, tmp_path):
+    """Learned aliases change the content every server shares, like a live edit."""
+    home, other = list(fake_discord.guilds)[:2]
+    running = BotHarness(fake_discord, tmp_path / "home.sqlite3", CMO_HOME_GUILD_ID=str(home))
+    await running.start()
+    try:
+        await ask(running, "Wat is ROAS?", user=901, guild_id=other)
+        message = await panel(running, "unanswered", guild_id=other)
+        key = component(message, "cmo:ins:pick:")["custom_id"].rsplit(":", 1)[1]
+        interaction = await fake_discord.select(
+            message, f"cmo:ins:pick:{key}", [ROAS], member_permissions=MANAGE_GUILD, guild_id=other
+        )
+        await interaction.response()
+        message = fake_discord.messages[int(message["id"])]
+        attach = component(message, "cmo:ins:att:")["custom_id"]
+        refused = await fake_discord.button_click(message, attach, member_permissions=MANAGE_GUILD, guild_id=other)
+        body = await refused.response()
+        assert body["data"]["content"] == t("error_not_home_guild", "nl")
+        assert body["data"]["flags"] & EPHEMERAL
+        assert rows(running, "SELECT * FROM learned_aliases") == []
+    finally:
+        await running.stop()
+
+
 async def test_dismissed_question_leaves_this_guilds_list_only(harness):
     fake = harness.fake
     other_guild = fake.guild(sorted(fake.guilds)[1]).id

@@ -266,6 +266,14 @@ class DecisionButton(
         items: list[Any] = await (loop.open_suggestions(guild_id) if on_suggestion else loop.open_groups(guild_id))
         position = _find(items, self.key, self.topic_id if on_suggestion else None)
         attaching = self.action in ("att", "acc")
+        home = interaction.client.services.settings.home_guild_id  # type: ignore[attr-defined]
+        if attaching and home is not None and guild_id != home:
+            # A learned alias changes the content every server shares: like a live edit, it is
+            # made in the home server when there is one.
+            await interaction.response.send_message(
+                t("error_not_home_guild", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
         if position is None or (attaching and self.topic_id not in loop.store.current.topics):
             status, position = t("ins_gone", lang), 0
         elif attaching:
