@@ -4,26 +4,9 @@ from __future__ import annotations
 
 import pytest_asyncio
 
+from tests.e2e import assert_no_pings
 from tests.fake_discord.fixtures import fake_discord, restore_discord_routes  # noqa: F401
 from tests.harness import BotHarness
-
-MESSAGE_CALLBACKS = {4, 7}  # a new message, or an edit of the component's message
-
-
-def message_bodies(fake) -> list[tuple[str, dict]]:
-    """Every message the bot created or edited, as sent (interaction callbacks, webhooks,
-    channel posts)."""
-    bodies = []
-    for request in fake.requests:
-        body = request.json
-        if not isinstance(body, dict) or request.method not in ("POST", "PATCH"):
-            continue
-        if request.path.endswith("/callback"):
-            if body.get("type") in MESSAGE_CALLBACKS and body.get("data"):
-                bodies.append((request.path, body["data"]))
-        elif "/webhooks/" in request.path or request.path.endswith("/messages"):
-            bodies.append((request.path, body))
-    return bodies
 
 
 @pytest_asyncio.fixture
@@ -34,6 +17,4 @@ async def harness(fake_discord, tmp_path):  # noqa: F811
         yield running
     finally:
         await running.stop()
-    # Whatever the test did: no message the bot sent may ping anyone.
-    pinging = [path for path, body in message_bodies(fake_discord) if body.get("allowed_mentions") != {"parse": []}]
-    assert pinging == [], f"messages sent without mentions disabled: {pinging}"
+    assert_no_pings(fake_discord)  # whatever the test did, no message the bot sent may ping anyone

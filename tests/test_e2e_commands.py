@@ -7,7 +7,6 @@ the question log holds afterwards.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -17,9 +16,9 @@ import pytest_asyncio
 from bot.features.common import quote_user_text
 from bot.i18n import COMMAND_NL, t
 from bot.render import COMPARISON_TOPIC
+from tests.e2e import answered, assert_clean_traffic, component, components, custom_ids, rows
 
 EPHEMERAL = 1 << 6
-NO_MENTIONS = {"parse": []}
 CB_MESSAGE, CB_UPDATE_MESSAGE, CB_AUTOCOMPLETE = 4, 7, 8
 
 # (Discord locale, language the bot should answer in). "de" is neither Dutch nor English:
@@ -32,27 +31,10 @@ EXPECTED_TOPIC = "cmo-responsibilities"
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def components(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every component in a message body, action rows flattened."""
-    out: list[dict[str, Any]] = []
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            out.append(item)
-            walk(item.get("components") or [])
-
-    walk(data.get("components") or [])
-    return [c for c in out if c.get("type") != 1]
 
 
-def custom_ids(data: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for c in components(data) if "custom_id" in c]
 
 
-def component(data: dict[str, Any], custom_id_prefix: str) -> dict[str, Any]:
-    found = [c for c in components(data) if c.get("custom_id", "").startswith(custom_id_prefix)]
-    assert found, f"no component {custom_id_prefix!r} in {custom_ids(data)}"
-    return found[0]
 
 
 def only_embed(data: dict[str, Any]) -> dict[str, Any]:
@@ -64,35 +46,10 @@ def topic(harness, topic_id: str):
     return harness.services.asking.snapshot.topics[topic_id]
 
 
-def rows(harness, sql: str, *params: Any) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(harness.settings.db_path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
-async def answered(interaction, expected_type: int = CB_MESSAGE) -> dict[str, Any]:
-    body = await interaction.response(timeout=5)
-    assert body["type"] == expected_type, body
-    return body["data"]
 
 
-def assert_clean_traffic(fake) -> None:
-    """No mention is ever allowed, and the bot made no request Discord would refuse."""
-    bodies = [r.json for r in fake.requests_matching("POST", "/interactions/*/callback") if isinstance(r.json, dict)]
-    for body in bodies:
-        data = body.get("data") or {}
-        if body.get("type") in (CB_MESSAGE, CB_UPDATE_MESSAGE):
-            assert data.get("allowed_mentions") == NO_MENTIONS, body
-        elif "allowed_mentions" in data:
-            assert data["allowed_mentions"] == NO_MENTIONS, body
-    webhooks = fake.requests_matching("POST", "/webhooks/*") + fake.requests_matching("PATCH", "/webhooks/*")
-    for request in webhooks:
-        assert (request.json or {}).get("allowed_mentions") == NO_MENTIONS, request.json
-    assert fake.unexpected_requests == []
-    assert [(r, r.response) for r in fake.client_errors] == []
 
 
 @pytest_asyncio.fixture(autouse=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pytest_asyncio
 from bot.editing.form import form_values, parse_aliases
 from bot.features.admin import editing
 from bot.i18n import t
+from tests.e2e import rows
 from tests.fake_discord.models import user_payload
 from tests.harness import BotHarness
 
@@ -56,13 +56,6 @@ def content_dir(h: BotHarness) -> Path:
     return h.settings.resolved_content_dir()
 
 
-def rows(h: BotHarness, sql: str, *params: Any) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(h.settings.db_path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
 async def admin(h: BotHarness, command: str, options: dict[str, Any] | None = None, **kw: Any):

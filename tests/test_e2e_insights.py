@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
 
 from bot.i18n import t
+from tests.e2e import assert_clean_traffic, component, components, rows
 from tests.harness import BotHarness
-from tests.test_e2e_commands import assert_clean_traffic
 
 EPHEMERAL = 1 << 6
 MANAGE_GUILD = 0x20
@@ -42,26 +41,10 @@ async def harness(fake_discord, tmp_path) -> AsyncIterator[BotHarness]:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def components(data: dict[str, Any]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for row in data.get("components") or []:
-        out.extend(row.get("components") or [])
-    return out
 
 
-def component(data: dict[str, Any], prefix: str) -> dict[str, Any]:
-    found = [c for c in components(data) if c.get("custom_id", "").startswith(prefix)]
-    assert found, (prefix, [c.get("custom_id") for c in components(data)])
-    return found[0]
 
 
-def rows(harness: BotHarness, sql: str, *params: Any) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(harness.settings.db_path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
 async def ask(harness: BotHarness, question: str, user: int, **kw: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -14,21 +13,14 @@ from bot.clock import ManualClock, utc
 from bot.i18n import COMMAND_NL, t
 from bot.storage.database import Database
 from bot.storage.questions import QuestionRecord, QuestionRepository
+from tests.e2e import assert_clean_traffic, rows
 from tests.harness import BotHarness
-from tests.test_e2e_commands import assert_clean_traffic
 
 EPHEMERAL = 1 << 6
 CB_MESSAGE, CB_UPDATE = 4, 7
 ALICE, BOB = 4101, 4102
 
 
-def rows(harness: BotHarness, sql: str, *params: Any) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(harness.settings.db_path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
 @pytest_asyncio.fixture(autouse=True)

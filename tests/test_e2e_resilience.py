@@ -4,7 +4,6 @@ cooldown and its own failures, driven through the fake Discord."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,9 +11,9 @@ import pytest
 import pytest_asyncio
 
 from bot.i18n import t
+from tests.e2e import NO_MENTIONS, answered, assert_clean_traffic, components, rows
 
 EPHEMERAL = 1 << 6
-NO_MENTIONS = {"parse": []}
 CB_MESSAGE, CB_UPDATE_MESSAGE = 4, 7
 CALLBACK_ROUTE = "/interactions/{interaction_id}/{token}/callback"
 QUESTION = "Wat doet een CMO?"
@@ -35,16 +34,6 @@ def hostile(lead: str, pad: str = HOSTILE_PAD, length: int = 2000) -> str:
     return text
 
 
-def components(data: dict[str, Any]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            out.append(item)
-            walk(item.get("components") or [])
-
-    walk(data.get("components") or [])
-    return [c for c in out if c.get("type") != 1]
 
 
 def strings(value: Any) -> list[str]:
@@ -58,35 +47,14 @@ def strings(value: Any) -> list[str]:
     return []
 
 
-def rows(harness, sql: str, *params: Any) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(harness.settings.db_path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
-async def answered(interaction, expected_type: int = CB_MESSAGE) -> dict[str, Any]:
-    body = await interaction.response(timeout=5)
-    assert body["type"] == expected_type, body
-    return body["data"]
 
 
 def flags(data: dict[str, Any]) -> int:
     return int(data.get("flags") or 0)
 
 
-def assert_clean_traffic(fake) -> None:
-    for request in fake.requests_matching("POST", "/interactions/*/callback"):
-        body = request.json if isinstance(request.json, dict) else {}
-        data = body.get("data") or {}
-        if body.get("type") in (CB_MESSAGE, CB_UPDATE_MESSAGE) or "allowed_mentions" in data:
-            assert data.get("allowed_mentions") == NO_MENTIONS, body
-    for request in fake.requests_matching("POST", "/webhooks/*") + fake.requests_matching("PATCH", "/webhooks/*"):
-        assert (request.json or {}).get("allowed_mentions") == NO_MENTIONS, request.json
-    assert fake.unexpected_requests == []
-    assert [(r, r.response) for r in fake.client_errors] == []
 
 
 @pytest_asyncio.fixture(autouse=True)

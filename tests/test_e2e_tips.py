@@ -17,13 +17,13 @@ import pytest_asyncio
 
 from bot.clock import ManualClock
 from bot.i18n import t
+from tests.e2e import NO_MENTIONS
 from tests.fake_discord.models import ALL_PERMISSIONS, P_EMBED_LINKS, P_SEND_MESSAGES
 from tests.harness import BotHarness
 
 EPHEMERAL = 1 << 6
 DEFERRED = 5
 MANAGE_SERVER = 0x20
-NO_MENTIONS = {"parse": []}
 START = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam (summer time)
 
 
