@@ -872,11 +872,11 @@ class FakeDiscord:
         guild_id: Any,
         channel_id: int | None,
         locale: str,
-        guild_locale: str | None,
-        member_permissions: int | str | None,
-        member_roles: Iterable[int] | None,
-        app_permissions: int | str | None,
-        context: int | None,
+        guild_locale: str | None = None,
+        member_permissions: int | str | None = None,
+        member_roles: Iterable[int] | None = None,
+        app_permissions: int | str | None = None,
+        context: int | None = None,
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         u = self._resolve_user(user)
@@ -1092,11 +1092,7 @@ class FakeDiscord:
             guild_id=gid,
             channel_id=channel_id,
             locale=locale,
-            guild_locale=None,
             member_permissions=member_permissions,
-            member_roles=None,
-            app_permissions=None,
-            context=None,
         )
         return await self._send_interaction(payload)
 
@@ -1138,11 +1134,6 @@ class FakeDiscord:
             guild_id=gid,
             channel_id=channel_id,
             locale=locale,
-            guild_locale=None,
-            member_permissions=None,
-            member_roles=None,
-            app_permissions=None,
-            context=None,
         )
         return await self._send_interaction(payload)
 
@@ -1205,10 +1196,6 @@ class FakeDiscord:
             guild_id=gid,
             channel_id=channel_id,
             message=msg,
-            guild_locale=None,
-            member_roles=None,
-            app_permissions=None,
-            context=None,
             user=kw.pop("user", None),
             locale=kw.pop("locale", "nl"),
             member_permissions=kw.pop("member_permissions", None),
@@ -1259,11 +1246,7 @@ class FakeDiscord:
             guild_id=guild_id,
             channel_id=channel_id,
             locale=locale,
-            guild_locale=None,
             member_permissions=member_permissions,
-            member_roles=None,
-            app_permissions=None,
-            context=None,
             message=msg,
         )
         return await self._send_interaction(payload, source_message_id=int(msg["id"]) if msg else None)
