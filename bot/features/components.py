@@ -18,9 +18,9 @@ import discord
 from bot.asking import Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, send_ephemeral, to_embed
 from bot.i18n import t
-from bot.knowledge.model import CATEGORIES, Lang, Topic
+from bot.knowledge.model import CATEGORIES, Lang, Tip, Topic
 from bot.knowledge.snapshot import ContentSnapshot
-from bot.render import category_embed, topic_embed
+from bot.render import category_embed, tip_embed, topic_embed
 from bot.storage.questions import UnknownQuestionError
 
 log = logging.getLogger(__name__)
@@ -85,12 +85,18 @@ def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id:
 
 
 def suggestion_view(topics: list[Topic], lang: Lang) -> discord.ui.View:
-    return static_view(
-        *(
-            OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))
-            for topic in topics[:5]
-        )
-    )
+    return static_view(*(open_topic_button(topic, lang) for topic in topics[:5]))
+
+
+def open_topic_button(topic: Topic, lang: Lang) -> OpenTopicButton:
+    return OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))
+
+
+def tip_message(tip: Tip, snapshot: ContentSnapshot, lang: Lang) -> tuple[discord.Embed, discord.ui.View]:
+    """A tip embed with a button to the topic it comes from: /tip and the scheduled posts."""
+    topic = snapshot.topic(tip.topic)
+    items = [] if topic is None else [open_topic_button(topic, lang)]
+    return to_embed(tip_embed(tip, topic, lang)), static_view(*items)
 
 
 async def send_topic(interaction: discord.Interaction, topic_id: str, via: str, *, ephemeral: bool) -> None:

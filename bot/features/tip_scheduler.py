@@ -23,12 +23,9 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.features.common import NO_MENTIONS, to_embed
-from bot.features.components import OpenTopicButton, button_label, static_view
-from bot.i18n import t
-from bot.knowledge.model import Lang, Tip
-from bot.knowledge.snapshot import ContentSnapshot
-from bot.render import tip_embed
+from bot.features.common import NO_MENTIONS
+from bot.features.components import tip_message
+from bot.knowledge.model import Tip
 from bot.storage.tip_schedules import StoredSchedule, TipScheduleRepository
 from bot.tips.planner import TipPlanner, schedule_of
 from bot.tips.schedule import ScheduleError, Slot
@@ -41,17 +38,6 @@ MAX_SLEEP = timedelta(hours=1)
 RETRY_AFTER_ERROR = timedelta(minutes=1)
 STOP_TIMEOUT = timedelta(seconds=10)
 SCHEDULE_CHANGED_EVENT = "cmo_tip_schedule_changed"
-
-
-def tip_message(tip: Tip, snapshot: ContentSnapshot, lang: Lang) -> tuple[discord.Embed, discord.ui.View]:
-    """The tip embed and a button to the topic it comes from (the same as /tip)."""
-    topic = snapshot.topic(tip.topic)
-    items = (
-        []
-        if topic is None
-        else [OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))]
-    )
-    return to_embed(tip_embed(tip, topic, lang)), static_view(*items)
 
 
 def _next_due(stored: StoredSchedule, now: datetime) -> datetime | None:

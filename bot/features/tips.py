@@ -9,11 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.asking import AskService
-from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
-from bot.features.components import OpenTopicButton, button_label, static_view
-from bot.i18n import t
+from bot.features.common import NO_MENTIONS, interaction_lang
+from bot.features.components import tip_message
 from bot.knowledge.model import Lang
-from bot.render import tip_embed
 
 
 class TipsCog(commands.Cog):
@@ -27,16 +25,8 @@ class TipsCog(commands.Cog):
         lang = interaction_lang(interaction, self._default_lang)
         snapshot = self._asking.snapshot
         tip = self._rng.choice(snapshot.tips)
-        topic = snapshot.topic(tip.topic)
-        items = (
-            []
-            if topic is None
-            else [OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))]
-        )
-        view = static_view(*items)
-        await interaction.response.send_message(
-            embed=to_embed(tip_embed(tip, topic, lang)), view=view, allowed_mentions=NO_MENTIONS
-        )
+        embed, view = tip_message(tip, snapshot, lang)
+        await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -16,7 +16,8 @@ from discord import app_commands
 from rapidfuzz import fuzz, process
 
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
-from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT, tip_message
+from bot.features.components import tip_message
+from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT
 from bot.i18n import t
 from bot.knowledge.model import Lang
 from bot.render import COLOUR, GREY
