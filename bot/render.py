@@ -9,6 +9,7 @@ this module (and its tests) need no Discord library; the Discord layer wraps it 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.i18n import t
@@ -32,6 +33,19 @@ Embed = dict[str, Any]
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# What Discord turns into a link needs a scheme followed by "://" (also in <https://...> and
+# in the target of a masked link [text](https://...)).
+_LINK_SEPARATOR = re.compile(r"(?<=[A-Za-z0-9+.\-]):(?=//)")
+
+
+def unlinked(text: str) -> str:
+    """User text in which no URL is clickable: a zero-width space goes between a scheme's ":"
+    and "//". The text reads the same, but a public reply that quotes a question no longer
+    carries someone's link, whatever markdown (backticks, angle brackets, masked links)
+    surrounds it."""
+    return _LINK_SEPARATOR.sub(":\u200b", text)
 
 
 def embed_length(embed: Embed) -> int:
@@ -102,10 +116,11 @@ def tip_embed(tip: Tip, topic: Topic | None, lang: Lang) -> Embed:
 
 
 def no_match_embed(quoted_question: str, suggestions: list[Topic], lang: Lang) -> Embed:
-    """`quoted_question` must already be escaped for display by the caller."""
+    """`quoted_question` must already be escaped for display by the caller; links in it are
+    made unclickable here."""
     embed: Embed = {
         "title": _clip(t("no_match_title", lang), TITLE_LIMIT),
-        "description": _clip(f"> {quoted_question}\n\n{t('no_match', lang)}", DESCRIPTION_LIMIT),
+        "description": _clip(f"> {unlinked(quoted_question)}\n\n{t('no_match', lang)}", DESCRIPTION_LIMIT),
         "color": GREY,
         "fields": [],
     }

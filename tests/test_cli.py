@@ -321,7 +321,9 @@ def test_python_m_bot_ask_json_as_a_real_process(tmp_path):
     assert [row["command"] for row in questions_in(tmp_path / "cmo-bot.sqlite3")] == ["cli-ask"]
 
 
-def test_content_export_writes_live_content_that_check_accepts(db_path, tmp_path, capsys):
+def test_content_export_writes_live_content_that_check_accepts(db_path, tmp_path, capsys, monkeypatch):
+    """The export holds the shared content: the home server's learned aliases, not another
+    server's own (that one counts only in the server that attached it)."""
     import asyncio
 
     from bot.storage.aliases import AliasRepository
@@ -333,11 +335,18 @@ def test_content_export_writes_live_content_that_check_accepts(db_path, tmp_path
                 topic_id="agentic-buying", lang="nl", alias="robots die voor ons winkelen",
                 group_key="k" * 16, guild_id=1, source="unanswered",
             )
+            await AliasRepository(db).attach(
+                topic_id="agentic-buying", lang="nl", alias="winkelrobots van een andere server",
+                group_key="j" * 16, guild_id=2, source="unanswered",
+            )
 
+    monkeypatch.setenv("CMO_HOME_GUILD_ID", "1")
     asyncio.run(learn_an_alias())
     out_dir = tmp_path / "exported"
     code, out, _ = run(capsys, "content", "export", str(out_dir))
     assert code == 0
     assert "exported 29 topics" in out
     assert run(capsys, "content", "check", str(out_dir))[0] == 0
-    assert "robots die voor ons winkelen" in (out_dir / "topics" / "agentic-buying.yaml").read_text(encoding="utf-8")
+    exported = (out_dir / "topics" / "agentic-buying.yaml").read_text(encoding="utf-8")
+    assert "robots die voor ons winkelen" in exported
+    assert "winkelrobots van een andere server" not in exported

@@ -213,7 +213,10 @@ async def test_attached_alias_answers_the_same_question_at_once_and_after_a_rest
 
     assert answered_title(await ask(harness, "wat is roas", user=804, locale="nl")) == title_of(harness, ROAS)
     # The English /ask is another language: the alias belongs to Dutch.
-    assert harness.services.store.current.learned_aliases[ROAS].keys() == {"nl"}
+    # No home server: the alias is this server's own, not part of the shared index.
+    (guild_aliases,) = harness.services.store.overlay.guild_aliases.values()
+    assert {lang for lang, _ in guild_aliases} == {"nl"}
+    assert ROAS not in harness.services.store.current.learned_aliases
     empty = await panel(harness, "unanswered")
     assert empty["embeds"][0]["description"] == t("ins_unanswered_none", "nl")
     assert fake.unexpected_requests == []
@@ -236,7 +239,7 @@ async def test_with_a_home_server_aliases_are_attached_there_only(fake_discord, 
         attach = component(message, "cmo:ins:att:")["custom_id"]
         refused = await fake_discord.button_click(message, attach, member_permissions=MANAGE_GUILD, guild_id=other)
         body = await refused.response()
-        assert body["data"]["content"] == t("error_not_home_guild", "nl")
+        assert body["data"]["content"] == t("als_not_home_guild", "nl")
         assert body["data"]["flags"] & EPHEMERAL
         assert rows(running, "SELECT * FROM learned_aliases") == []
     finally:

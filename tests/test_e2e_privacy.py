@@ -70,6 +70,7 @@ async def test_info_says_what_why_how_long_and_how_to_erase(harness):
             t("privacy_info_why", lang),
             t("privacy_info_how_long", lang, days=days),
             t("privacy_info_erase", lang),
+            t("privacy_info_yours", lang, questions=0, ratings=0, edits=0),
         ]
         assert str(days) in values[2]
 
@@ -83,7 +84,7 @@ async def test_forget_me_deletes_exactly_the_callers_rows_after_confirming(harne
     bob_answer = await ask(harness, "Wat is een CFO?", BOB)
     await rate(harness, alice_answer, ALICE)  # Alice rates her own answer
     await rate(harness, bob_answer, ALICE, "down")  # ... and Bob's
-    await rate(harness, bob_answer, BOB)  # Bob re-rates his own (replaces Alice's rating of it)
+    await rate(harness, bob_answer, BOB)  # Bob rates his own too: Alice's rating of it stays
     bob_other = await ask(harness, "Wat doet een CIO?", BOB)
     await rate(harness, bob_other, ALICE)
     await harness.services.writer.flush()
@@ -95,7 +96,7 @@ async def test_forget_me_deletes_exactly_the_callers_rows_after_confirming(harne
     interaction = await harness.fake.slash_command("privacy forget-me", user=ALICE, locale="nl")
     body = await interaction.response()
     assert body["type"] == CB_MESSAGE and body["data"]["flags"] & EPHEMERAL
-    assert body["data"]["content"] == t("privacy_forget_count", "nl", questions=2, ratings=2)
+    assert body["data"]["content"] == t("privacy_forget_count", "nl", questions=2, ratings=3, edits=0)
     message = await interaction.original()
     # Nothing is gone before the confirmation.
     assert len(rows(harness, "SELECT id FROM questions WHERE user_hash = ?", alice_hash)) == 2
@@ -104,7 +105,7 @@ async def test_forget_me_deletes_exactly_the_callers_rows_after_confirming(harne
     body = await confirm.response()
 
     assert body["type"] == CB_UPDATE
-    assert body["data"]["content"] == t("privacy_erased", "nl", questions=2, ratings=2)
+    assert body["data"]["content"] == t("privacy_erased", "nl", questions=2, ratings=3, edits=0)
     assert body["data"]["components"] == []
     assert rows(harness, "SELECT * FROM questions WHERE user_hash = ?", alice_hash) == []
     assert rows(harness, "SELECT * FROM feedback WHERE user_hash = ?", alice_hash) == []
@@ -120,7 +121,7 @@ async def test_forget_me_counts_a_question_still_in_the_queue_and_cancel_erases_
     await ask(harness, "Wat doet een CMO?", ALICE)  # not flushed: the writer may still hold it
     interaction = await harness.fake.slash_command("privacy forget-me", user=ALICE, locale="en-US")
     body = await interaction.response()
-    assert body["data"]["content"] == t("privacy_forget_count", "en", questions=1, ratings=0)
+    assert body["data"]["content"] == t("privacy_forget_count", "en", questions=1, ratings=0, edits=0)
 
     cancel = await harness.fake.button_click(await interaction.original(), "cmo:privacy:cancel", user=ALICE)
     assert (await cancel.response())["data"]["content"] == t("privacy_cancelled", "nl")

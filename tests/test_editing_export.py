@@ -72,16 +72,36 @@ def test_export_load_export_gives_identical_files(tmp_path: Path) -> None:
     assert _files(first) == before
 
 
-def test_export_removes_topic_files_that_are_not_content(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+def _folder_with_strangers(out: Path) -> None:
     (out / "topics").mkdir(parents=True)
     (out / "topics" / "gone.yaml").write_text("id: gone\n", encoding="utf-8")
     (out / "topics" / "cmo-skills.yml").write_text("id: cmo-skills\n", encoding="utf-8")
+    (out / "topics" / "README.md").write_text("mine", encoding="utf-8")
     (out / "notes.txt").write_text("kept", encoding="utf-8")
+
+
+def test_export_deletes_nothing_it_did_not_write_and_lists_the_stale_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _folder_with_strangers(out)
     result = export_content(ContentStore.from_dir(REPO_CONTENT), out)
-    assert result.removed == ("cmo-skills.yml", "gone.yaml")
+    assert result.removed == ()
+    assert result.stale == ("cmo-skills.yml", "gone.yaml")
+    assert (out / "topics" / "gone.yaml").read_text(encoding="utf-8") == "id: gone\n"
+    assert (out / "topics" / "cmo-skills.yml").exists()
+    assert (out / "topics" / "README.md").read_text(encoding="utf-8") == "mine"
     assert (out / "notes.txt").read_text(encoding="utf-8") == "kept"
     assert not list(out.rglob("*.partial"))
+
+
+def test_export_with_prune_removes_only_stale_yaml_topic_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _folder_with_strangers(out)
+    result = export_content(ContentStore.from_dir(REPO_CONTENT), out, prune=True)
+    assert result.removed == ("gone.yaml",)
+    assert result.stale == ("cmo-skills.yml",)  # not *.yaml: left, and still listed
+    assert not (out / "topics" / "gone.yaml").exists()
+    assert (out / "topics" / "README.md").exists() and (out / "notes.txt").exists()
+    (out / "topics" / "cmo-skills.yml").unlink()
     load_content(out)
 
 

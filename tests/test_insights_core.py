@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.asking import answer_in
 from bot.clock import utc
 from bot.insights.chart import questions_chart
 from bot.insights.grouping import QuestionGroup, group_key
@@ -16,7 +17,7 @@ from bot.insights.retention import apply_retention
 from bot.insights.stats import collect_stats, period_start
 from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
-from bot.storage.aliases import AliasRepository, learned_aliases_by_topic
+from bot.storage.aliases import AliasRepository, learned_aliases_by_topic, load_learned
 from bot.storage.database import Database
 from bot.storage.questions import QuestionRecord, QuestionRepository
 
@@ -105,7 +106,11 @@ async def test_attaching_again_moves_the_alias_and_the_overlay_has_the_stores_sh
         guild_id=2,
         source="unanswered",
     )
-    assert await learned_aliases_by_topic(db) == {"b": {"nl": ("wat is roas",), "en": ("what is roas",)}}
+    # With guild 1 as the home server its aliases are shared; guild 2's counts in guild 2 only.
+    assert await learned_aliases_by_topic(db, home_guild_id=1) == {"b": {"nl": ("wat is roas",)}}
+    shared, per_guild = await load_learned(db, home_guild_id=None)
+    assert shared == {}  # without a home server nothing is shared
+    assert per_guild == {1: {("nl", key): "b"}, 2: {("en", group_key("en", "what is roas")): "b"}}
 
 
 async def test_dismissals_are_per_guild_and_per_suggestion(db):
@@ -134,5 +139,6 @@ async def test_an_alias_that_cannot_be_made_live_is_not_kept(db, monkeypatch):
 
     monkeypatch.undo()
     attached = await loop.attach(GUILD, group, "data-driven-marketing", "unanswered")
-    assert attached.answers_now
-    assert store.current.answer("wat is roas", "nl").topic_id == "data-driven-marketing"
+    assert attached.answers_now and not attached.shared
+    assert answer_in(store, "wat is roas", "nl", GUILD).topic_id == "data-driven-marketing"
+    assert not answer_in(store, "wat is roas", "nl", GUILD + 1).matched  # no home server: this guild only

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage.database import Database
+from bot.storage.hash_key import LEGACY_META, load_hasher, local_key_path
 from bot.storage.identity import UserHasher
-from bot.storage.meta import HASH_SECRET_KEY, get_meta, load_or_create_hash_secret, set_meta
+from bot.storage.meta import get_meta, set_meta
 from bot.storage.questions import QuestionRecord, QuestionRepository
 
 USER_ID = 273_498_521_739_231_232
@@ -23,28 +24,20 @@ async def test_meta_get_and_set(tmp_path: Path) -> None:
         assert await get_meta(db, "tip_channel") == "456"
 
 
-async def test_hash_secret_is_generated_once_and_survives_a_restart(tmp_path: Path) -> None:
+async def test_hash_key_is_generated_once_beside_the_database_and_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     async with await Database.open(path) as db:
-        first = await load_or_create_hash_secret(db, None)
-        assert len(first) == 32
-        assert await load_or_create_hash_secret(db, None) == first
+        first = (await load_hasher(db, None, None)).hash(USER_ID)
+        assert (await load_hasher(db, None, None)).hash(USER_ID) == first
     async with await Database.open(path) as db:
-        assert await load_or_create_hash_secret(db, "") == first  # blank counts as not configured
-        assert await get_meta(db, HASH_SECRET_KEY) == first.hex()
+        assert (await load_hasher(db, "", None)).hash(USER_ID) == first  # blank counts as not configured
+        assert await get_meta(db, LEGACY_META) is None  # the key is not in the database
+    assert local_key_path(path).stat().st_mode & 0o777 == 0o600
 
 
-async def test_configured_hash_secret_wins(tmp_path: Path) -> None:
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
-        generated = await load_or_create_hash_secret(db, None)
-        assert await load_or_create_hash_secret(db, "from-the-environment") == b"from-the-environment"
-        # The stored one is left alone, for when the configuration is removed again.
-        assert await load_or_create_hash_secret(db, None) == generated
-
-
-async def test_two_databases_get_different_secrets(tmp_path: Path) -> None:
+async def test_two_databases_get_different_keys(tmp_path: Path) -> None:
     async with await Database.open(tmp_path / "a.sqlite3") as a, await Database.open(tmp_path / "b.sqlite3") as b:
-        assert await load_or_create_hash_secret(a, None) != await load_or_create_hash_secret(b, None)
+        assert (await load_hasher(a, None, None)).hash(USER_ID) != (await load_hasher(b, None, None)).hash(USER_ID)
 
 
 def test_hash_is_stable_keyed_and_not_the_raw_id() -> None:
@@ -66,7 +59,7 @@ def test_hasher_refuses_an_empty_secret_and_hides_its_secret() -> None:
 async def test_the_database_file_never_contains_the_raw_user_id(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     async with await Database.open(path) as db:
-        hasher = UserHasher(await load_or_create_hash_secret(db, None))
+        hasher = await load_hasher(db, None, None)
         repo = QuestionRepository(db)
         record = QuestionRecord.new(command="ask", question="Wat doet een CMO?", user_hash=hasher.hash(USER_ID))
         await repo.insert_many([record])

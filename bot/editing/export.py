@@ -35,9 +35,25 @@ class ExportResult:
     directory: Path
     topics: int
     tips: int
-    # Topic files that were in the folder but are not in the content (removed, so the folder
-    # holds exactly what is live).
-    removed: tuple[str, ...]
+    # Topic files (*.yaml) that were in the folder, are not live, and were removed (--prune).
+    removed: tuple[str, ...] = ()
+    # Topic files that are not live and were left in place: `content check` still reads them.
+    stale: tuple[str, ...] = ()
+
+
+class ExportError(Exception):
+    """The export could not write to `path`; names the path and the reason. Files written
+    before the failure are complete (each is renamed into place whole)."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+
+def _reason(exc: OSError) -> str:
+    """The OS's words without the errno prefix and file name that str(OSError) adds."""
+    return exc.strerror or str(exc)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -108,23 +124,71 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def export_content(source: ContentStore | ContentSnapshot, directory: Path | str) -> ExportResult:
-    """Writes every live topic and tip to `directory` (created when missing)."""
+def _prepare(topics_dir: Path) -> None:
+    """Creates the folders, naming the exact part of the path that is in the way: a file
+    somewhere up the path, or the first folder that cannot be created (read-only parent)."""
+    try:
+        missing: Path | None = None
+        existing = topics_dir
+        while not existing.exists() and existing != existing.parent:
+            missing, existing = existing, existing.parent
+        if not existing.is_dir():
+            raise ExportError(existing, "a file is in the way (expected a folder)")
+    except OSError as exc:  # a folder up the path that may not be entered
+        raise ExportError(Path(exc.filename or topics_dir), _reason(exc)) from exc
+    if missing is None:
+        return
+    try:
+        topics_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(missing, f"cannot create this folder: {_reason(exc)}") from exc
+
+
+def _write_file(path: Path, text: str) -> None:
+    try:
+        if path.is_dir():
+            raise ExportError(path, "a folder is in the way (expected a file)")
+        _write(path, text)
+    except OSError as exc:
+        raise ExportError(path, _reason(exc)) from exc
+
+
+def _stale_files(topics_dir: Path, live: set[str]) -> list[Path]:
+    """Topic files `content check` would read that the export did not write."""
+    return sorted(
+        path
+        for path in [*topics_dir.glob("*.yaml"), *topics_dir.glob("*.yml")]
+        if not (path.suffix == ".yaml" and path.stem in live)
+    )
+
+
+def export_content(
+    source: ContentStore | ContentSnapshot, directory: Path | str, *, prune: bool = False
+) -> ExportResult:
+    """Writes every live topic and tip to `directory` (created when missing).
+
+    Deletes nothing it did not write: other topic files are only listed (`stale`), unless
+    `prune` is set, which removes the stale *.yaml topic files (never anything else). Raises
+    ExportError naming the path when a folder or file cannot be written."""
     snapshot = source.current if isinstance(source, ContentStore) else source
     root = Path(directory)
     topics_dir = root / TOPICS_DIR
-    topics_dir.mkdir(parents=True, exist_ok=True)
+    _prepare(topics_dir)
     for topic_id, topic in sorted(snapshot.topics.items()):
         document = topic_document(topic, snapshot.learned_aliases.get(topic_id))
-        _write(topics_dir / f"{topic_id}.yaml", dump_yaml(document))
-    stale = sorted(
-        path
-        for path in [*topics_dir.glob("*.yaml"), *topics_dir.glob("*.yml")]
-        if not (path.suffix == ".yaml" and path.stem in snapshot.topics)
-    )
-    for path in stale:
-        path.unlink()
+        _write_file(topics_dir / f"{topic_id}.yaml", dump_yaml(document))
     tips = {"tips": [tip.model_dump(mode="json") for tip in snapshot.tips]}
-    _write(root / TIPS_FILE, dump_yaml(tips))
+    _write_file(root / TIPS_FILE, dump_yaml(tips))
+    removed: list[str] = []
+    stale: list[str] = []
+    for path in _stale_files(topics_dir, set(snapshot.topics)):
+        if prune and path.suffix == ".yaml" and path.is_file():
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise ExportError(path, f"cannot remove: {_reason(exc)}") from exc
+            removed.append(path.name)
+        else:
+            stale.append(path.name)
     log.info("exported %d topics and %d tips to %s", len(snapshot.topics), len(snapshot.tips), root)
-    return ExportResult(root, len(snapshot.topics), len(snapshot.tips), tuple(path.name for path in stale))
+    return ExportResult(root, len(snapshot.topics), len(snapshot.tips), tuple(removed), tuple(stale))

@@ -1,12 +1,25 @@
-"""What a reload of the content files changed, for the moderator who asked for it."""
+"""Reading the content files for a reload, and what it changed, for the moderator who asked.
+
+Reading, parsing and validating the files happens in a worker thread: the event loop must
+keep answering interactions (Discord's 3 s deadline) however slow the disk or large the
+files. The loader caps each file (MAX_FILE_BYTES), so a thread never holds much either.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from bot.knowledge import loader
 from bot.knowledge.loader import ContentSet
 from bot.knowledge.model import Topic
+
+
+async def read_content_files(content_dir: Path) -> ContentSet:
+    """load_content off the event loop; raises ContentError naming every problem."""
+    return await asyncio.to_thread(loader.load_content, content_dir)
 
 
 @dataclass(frozen=True)

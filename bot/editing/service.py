@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from bot.clock import Clock
 from bot.editing.diff import topic_changes
 from bot.editing.form import apply_form, form_values, merge
-from bot.editing.reload import ReloadReport, reload_report
+from bot.editing.reload import ReloadReport, read_content_files, reload_report
 from bot.knowledge.model import Lang, Topic
 from bot.knowledge.store import ContentStore
 from bot.storage.revisions import NewRevision, Revision, RevisionRepository
@@ -192,7 +192,9 @@ class ContentEditor:
 
     async def reload(self) -> ReloadReport:
         """Re-reads the files and swaps; raises ContentError (the live content stays) when they
-        are invalid."""
+        are invalid. The files are read and validated off the event loop."""
         async with self._lock:
-            previous_files, _ = self._store.reload_files()
+            new_files = await read_content_files(self._store.content_dir)
+            previous_files = self._store.files
+            self._store.rebuild(files=new_files)
             return reload_report(previous_files, self._store.files, self._store.overlay.topic_overrides)

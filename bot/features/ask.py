@@ -10,10 +10,13 @@ from discord.ext import commands
 
 from bot.asking import MAX_QUESTION_LENGTH, Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
-from bot.features.components import suggestion_view, topic_view
+from bot.features.components import guess_view, suggestion_view, topic_view
 from bot.features.cooldown import per_user_cooldown
+from bot.i18n import t
 from bot.knowledge.model import Lang
-from bot.render import no_match_embed, topic_embed
+from bot.render import no_match_embed
+from bot.render_answer import answer_embed
+from bot.render_text import is_blank
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +35,20 @@ class AskCog(commands.Cog):
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH]
     ) -> None:
         lang = interaction_lang(interaction, self._default_lang)
+        if is_blank(question):  # spaces or zero-width characters only: nothing to answer or log
+            await interaction.response.send_message(t("ask_empty", lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         asker = Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
-        result = self._asking.ask(question, lang, asker)
+        result = await self._asking.ask(question, lang, asker)
         snapshot, answer = result.snapshot, result.answer
         if answer.topic_id is not None:
             topic = snapshot.topics[answer.topic_id]
-            embed = topic_embed(topic, lang)
-            view = topic_view(topic, snapshot, lang, question_id=result.question_id)
+            embed = answer_embed(topic, answer, lang)
+            if answer.outcome == "guess":
+                alternatives = [snapshot.topics[t] for t in answer.suggestions if t in snapshot.topics]
+                view = guess_view(alternatives, lang, question_id=result.question_id)
+            else:
+                view = topic_view(topic, snapshot, lang, question_id=result.question_id)
         else:
             suggestions = [snapshot.topics[topic_id] for topic_id in answer.suggestions]
             embed = no_match_embed(quote_user_text(question), suggestions, lang)

@@ -11,9 +11,10 @@ from discord.ext import commands
 from bot.asking import Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
 from bot.features.components import CategorySelect, static_view, suggestion_view, topic_view
+from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang
-from bot.render import COMPARISON_TOPIC, compare_embed, topic_embed, topics_overview_embed
+from bot.render import COMPARISON_TOPIC, compare_embed, topic_embed, topics_overview_embed, unlinked
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class BrowseCog(commands.Cog):
 
     @app_commands.command(name="explain", description="Read a topic about the CMO role or AI in marketing")
     @app_commands.describe(topic="Start typing and pick a topic")
+    @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
     async def explain(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
         lang = self._lang(interaction)
         snapshot = self._asking.snapshot
@@ -41,7 +43,7 @@ class BrowseCog(commands.Cog):
             self._asking.log_lookup("explain", topic, lang, asker, None)
             suggestions = [snapshot.topics[topic_id] for topic_id, _ in snapshot.complete(topic, lang, limit=3)]
             await interaction.response.send_message(
-                t("unknown_topic", lang, value=quote_user_text(topic, 100)),
+                t("unknown_topic", lang, value=unlinked(quote_user_text(topic, 100))),
                 view=suggestion_view(suggestions, lang),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
@@ -67,6 +69,7 @@ class BrowseCog(commands.Cog):
     @app_commands.command(name="compare", description="Compare a C-level role with the CMO")
     @app_commands.describe(role="The role to put beside the CMO, or all of them")
     @app_commands.choices(role=ROLE_CHOICES)
+    @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
     async def compare(self, interaction: discord.Interaction, role: app_commands.Choice[str]) -> None:
         lang = self._lang(interaction)
         table_topic = self._asking.snapshot.topic(COMPARISON_TOPIC)
@@ -77,6 +80,7 @@ class BrowseCog(commands.Cog):
         await interaction.response.send_message(embed=to_embed(embed), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="topics", description="Browse all topics by category")
+    @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
     async def topics(self, interaction: discord.Interaction) -> None:
         lang = self._lang(interaction)
         snapshot = self._asking.snapshot

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,6 +18,7 @@ import discord
 
 from bot.asking import Asker, AskService
 from bot.features.common import NO_MENTIONS, interaction_lang, send_ephemeral, to_embed
+from bot.features.cooldown import component_cooldown
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang, Tip, Topic
 from bot.knowledge.snapshot import ContentSnapshot
@@ -42,6 +44,23 @@ def guarded(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> 
             custom_id = (interaction.data or {}).get("custom_id")
             log.exception("component %s failed in guild %s", custom_id, interaction.guild_id)
             await send_ephemeral(interaction, t("error_generic", _lang(interaction)))
+
+    return wrapper
+
+
+def rate_limited(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """For user-facing component callbacks: one shared per-user budget for every button and
+    select. Over it the user gets the localised cooldown note (ephemeral) and the callback,
+    with the log row it would write, does not run. Put it under ``@guarded``."""
+
+    @functools.wraps(callback)
+    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
+        error = component_cooldown(interaction)
+        if error is not None:
+            seconds = max(1, math.ceil(error.retry_after))
+            await send_ephemeral(interaction, t("error_cooldown", _lang(interaction), seconds=seconds))
+            return
+        await callback(self, interaction)
 
     return wrapper
 
@@ -82,6 +101,16 @@ def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id:
         items.append(FeedbackButton(1, question_id, t("feedback_up", lang)))
         items.append(FeedbackButton(-1, question_id, t("feedback_down", lang)))
     return static_view(*items)
+
+
+def guess_view(alternatives: list[Topic], lang: Lang, question_id: str) -> discord.ui.View:
+    """A best guess's components: 👍/👎 (a 👎 sends the question to the moderators' queue) and
+    the next candidates as buttons."""
+    feedback = [
+        FeedbackButton(1, question_id, t("feedback_up", lang)),
+        FeedbackButton(-1, question_id, t("feedback_down", lang)),
+    ]
+    return static_view(*feedback, *(open_topic_button(topic, lang) for topic in alternatives[:3]))
 
 
 def suggestion_view(topics: list[Topic], lang: Lang) -> discord.ui.View:
@@ -136,6 +165,7 @@ class FeedbackButton(
         return cls(1 if match["rating"] == "up" else -1, match["qid"])
 
     @guarded
+    @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         lang = _lang(interaction)
         try:
@@ -158,6 +188,7 @@ class OpenTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:
         return cls(match["topic"])
 
     @guarded
+    @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         await send_topic(interaction, self.topic_id, "open-button", ephemeral=True)
 
@@ -187,6 +218,7 @@ class RelatedSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:re
         return cls()
 
     @guarded
+    @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         await open_selected_topic(interaction, "related-select")
 
@@ -209,6 +241,7 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:c
         return cls()
 
     @guarded
+    @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         lang = _lang(interaction)
         category = str(((interaction.data or {}).get("values") or [""])[0])
@@ -229,6 +262,7 @@ class TopicPickSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:
         return cls()
 
     @guarded
+    @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         await open_selected_topic(interaction, "topics-select")
 

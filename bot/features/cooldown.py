@@ -1,4 +1,4 @@
-"""A per-user cooldown for slash commands that stays cheap with many users.
+"""Per-user cooldowns for slash commands and components that stay cheap with many users.
 
 discord.py's `checks.cooldown` scans every bucket on every call to drop expired ones, which
 grows with the number of users who asked in the last window. This keeps the library's token
@@ -8,7 +8,7 @@ handler treats both alike, but sweeps expired buckets at most once per window.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 import discord
@@ -38,14 +38,46 @@ class PerUserCooldown:
         return len(self._buckets)
 
 
+def client_limiter(client: object, key: Hashable, rate: int, per: float) -> PerUserCooldown:
+    """The limiter named `key` of one bot. Kept on the client rather than in the module, so
+    two bots in one process (tests, shards) never share their users' budgets."""
+    registry: dict[Hashable, PerUserCooldown] = client.__dict__.setdefault("_cmo_cooldowns", {})
+    limiter = registry.get(key)
+    if limiter is None:
+        limiter = registry[key] = PerUserCooldown(rate, per)
+    return limiter
+
+
+def hit(
+    interaction: discord.Interaction, key: Hashable, rate: int, per: float
+) -> app_commands.CommandOnCooldown | None:
+    """Counts one use of `key` by the interaction's user; the error when over the rate."""
+    limiter = client_limiter(interaction.client, key, rate, per)
+    return limiter.hit(interaction.user.id, interaction.created_at.timestamp())
+
+
 def per_user_cooldown(rate: int, per: float) -> Callable[[T], T]:
-    """A check decorator: at most `rate` uses per `per` seconds per user."""
-    limiter = PerUserCooldown(rate, per)
+    """A check decorator: at most `rate` uses per `per` seconds per user, per command. Over
+    the rate the central error handler replies with the localised cooldown message, and the
+    command body (and so its question-log row) never runs."""
+    key = object()  # one budget per decorated command
 
     def predicate(interaction: discord.Interaction) -> bool:
-        error = limiter.hit(interaction.user.id, interaction.created_at.timestamp())
+        error = hit(interaction, key, rate, per)
         if error is not None:
             raise error
         return True
 
     return app_commands.check(predicate)
+
+
+# Every user-facing button and select shares one budget per user: clicking is cheap for the
+# user and each click writes a log row, so this is what keeps a click loop from filling it.
+COMPONENT_RATE, COMPONENT_SECONDS = 10, 30.0
+# Browsing commands (/explain, /compare, /topics, /tip, /help) and /privacy, per command.
+BROWSE_RATE, BROWSE_SECONDS = 10, 60.0
+PRIVACY_RATE, PRIVACY_SECONDS = 5, 60.0
+
+
+def component_cooldown(interaction: discord.Interaction) -> app_commands.CommandOnCooldown | None:
+    return hit(interaction, "components", COMPONENT_RATE, COMPONENT_SECONDS)

@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
+from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
 from bot.knowledge.model import Lang
 from bot.render import help_embed
 
@@ -16,6 +17,7 @@ class HelpCog(commands.Cog):
         self._default_lang = default_lang
 
     @app_commands.command(name="help", description="What this bot can do")
+    @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
     async def help(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction, self._default_lang)
         await interaction.response.send_message(

@@ -23,20 +23,18 @@ from discord.ext import commands
 
 from bot.clock import Clock
 from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
-from bot.features.components import guarded, static_view
+from bot.features.components import guarded, rate_limited, static_view
+from bot.features.cooldown import PRIVACY_RATE, PRIVACY_SECONDS, per_user_cooldown
 from bot.i18n import t
 from bot.insights.loop import ImprovementLoop
-from bot.insights.queries import InsightsQueries
 from bot.insights.retention import apply_retention
 from bot.render import COLOUR
-from bot.storage import question_log
+from bot.storage.erasure import count_user_data, erase_user_data
 from bot.storage.questions import QuestionRepository
-from bot.storage.revisions import RevisionRepository
 
 log = logging.getLogger(__name__)
 
 RETENTION_INTERVAL = timedelta(days=1)
-COUNT_FLUSH_TIMEOUT = 2.0
 
 
 class RetentionJob:
@@ -99,9 +97,12 @@ class PrivacyCog(
         await self.retention.stop()
 
     @app_commands.command(name="info", description="What is stored, why and for how long")
+    @per_user_cooldown(PRIVACY_RATE, PRIVACY_SECONDS)
     async def info(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction, self.services.settings.default_lang)
         days = self.services.settings.retention_days
+        user_hash = self.services.hasher.hash(interaction.user.id)
+        yours = await count_user_data(self.services.db, self.services.writer, user_hash)
         embed = {
             "title": t("privacy_info_title", lang),
             "color": COLOUR,
@@ -110,21 +111,22 @@ class PrivacyCog(
                 {"name": t("privacy_info_why_name", lang), "value": t("privacy_info_why", lang)},
                 {"name": t("privacy_info_how_long_name", lang), "value": t("privacy_info_how_long", lang, days=days)},
                 {"name": t("privacy_info_erase_name", lang), "value": t("privacy_info_erase", lang)},
+                {
+                    "name": t("privacy_info_yours_name", lang),
+                    "value": t("privacy_info_yours", lang, questions=yours.questions, ratings=yours.ratings,
+                               edits=yours.edits),
+                },
             ],
         }
         await interaction.response.send_message(embed=to_embed(embed), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="forget-me", description="Erase the questions and ratings stored for you")
+    @per_user_cooldown(PRIVACY_RATE, PRIVACY_SECONDS)
     async def forget_me(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction, self.services.settings.default_lang)
         user_hash = self.services.hasher.hash(interaction.user.id)
-        # Questions still queued count too: the user just asked them.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(COUNT_FLUSH_TIMEOUT):
-                await self.services.writer.flush()
-        questions = await self.services.questions.count_for_user(user_hash)
-        ratings = await InsightsQueries(self.services.db).ratings_given_by(user_hash)
-        if not questions and not ratings:
+        stored = await count_user_data(self.services.db, self.services.writer, user_hash)
+        if stored.empty:
             await interaction.response.send_message(
                 t("privacy_forget_nothing", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
@@ -133,7 +135,7 @@ class PrivacyCog(
             EraseButton(t("privacy_confirm_button", lang)), CancelEraseButton(t("privacy_cancel_button", lang))
         )
         await interaction.response.send_message(
-            t("privacy_forget_count", lang, questions=questions, ratings=ratings),
+            t("privacy_forget_count", lang, questions=stored.questions, ratings=stored.ratings, edits=stored.edits),
             view=view,
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -151,18 +153,25 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:priv
         return cls()
 
     @guarded
+    @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         services = interaction.client.services  # type: ignore[attr-defined]
         lang = interaction_lang(interaction, services.settings.default_lang)
         user_hash = services.hasher.hash(interaction.user.id)
-        ratings = await InsightsQueries(services.db).ratings_given_by(user_hash)
         try:
-            questions = await question_log.erase_user(services.questions, services.writer, user_hash)
-            await RevisionRepository(services.db).forget_editor(user_hash)  # their name on content edits
-            message = t("privacy_erased", lang, questions=questions, ratings=ratings)
+            erased = await erase_user_data(services.db, services.questions, services.writer, user_hash)
+            message = t("privacy_erased", lang, questions=erased.questions, ratings=erased.ratings, edits=erased.edits)
+            if erased.aliases:
+                message += " " + t("privacy_erased_aliases", lang, aliases=erased.aliases)
         except Exception:
             log.exception("erasure on request failed")
             message = t("privacy_erase_failed", lang)
+        else:
+            if erased.aliases:  # the erased aliases leave the live content (and content export) too
+                try:
+                    await ImprovementLoop(services.db, services.store).refresh()
+                except Exception:
+                    log.exception("learned aliases were erased but the live content could not be rebuilt")
         await interaction.response.edit_message(content=message, view=static_view(), allowed_mentions=NO_MENTIONS)
 
 
@@ -179,6 +188,7 @@ class CancelEraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cm
         return cls()
 
     @guarded
+    @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction, interaction.client.services.settings.default_lang)  # type: ignore[attr-defined]
         await interaction.response.edit_message(

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.asking import AskService
 from bot.features.common import NO_MENTIONS, interaction_lang
 from bot.features.components import tip_message
+from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
 from bot.knowledge.model import Lang
 
 
@@ -21,6 +22,7 @@ class TipsCog(commands.Cog):
         self._rng = rng or random.Random()
 
     @app_commands.command(name="tip", description="Get a tip about the CMO role right now")
+    @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
     async def tip(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction, self._default_lang)
         snapshot = self._asking.snapshot

@@ -2,27 +2,41 @@
 
 UTF-8 with a byte order mark, so Excel shows Dutch accents correctly.
 
-No user id or hash is selected, so none can end up in the file. Cells that a spreadsheet
-would run as a formula (a question starting with "=" or "+") are prefixed with a quote.
+No user id or hash is selected, so none can end up in the file.
+
+Formula injection: a spreadsheet runs a cell that starts with = + - @ (or a tab or CR) as a
+formula. Which characters split cells depends on the reader: Excel with a Dutch locale splits
+on ";", a tab-separated import on tabs, and a line break starts a row. So a question like
+``x;=1+1;`` is harmless as one CSV field yet becomes the formula ``=1+1`` on a Dutch
+machine. Every text cell therefore gets an apostrophe (the spreadsheet's "this is text"
+mark) before a formula character at its start AND after any "," ";" tab, CR or line break
+inside it, also when spaces or quotes stand in between; whatever the separator, no piece of
+it can start a formula, in Excel or LibreOffice.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 HEADER = ("time", "command", "locale", "question", "topic", "score", "feedback")
 # Discord allows 10 MiB per attachment for bots in most guilds; stay well below it.
 MAX_BYTES = 8 * 1024 * 1024
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The ASCII formula starts, tab and CR, and their full-width forms (East Asian locales).
+_FORMULA_START = "=+\\-@\t\r\uff1d\uff0b\uff0d\uff20"
+# A cell's start, or any character some reader splits cells or rows on; then spaces or
+# quotes a reader may strip; then a formula start.
+_FORMULA_AFTER_SEPARATOR = re.compile(f"(^|[,;\\t\\r\\n])([ \"']*)(?=[{_FORMULA_START}])")
 
 
 def _safe(text: str | None) -> str:
+    """The cell as text that no spreadsheet will run, whatever its list separator."""
     if not text:
         return ""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return _FORMULA_AFTER_SEPARATOR.sub(lambda match: match.group(1) + match.group(2) + "'", text)
 
 
 def questions_csv(rows: Iterable[Mapping[str, Any]], max_bytes: int = MAX_BYTES) -> tuple[bytes, int, bool]:
@@ -35,11 +49,11 @@ def questions_csv(rows: Iterable[Mapping[str, Any]], max_bytes: int = MAX_BYTES)
         line = io.StringIO()
         csv.writer(line, lineterminator="\n").writerow(
             (
-                row["asked_at"],
-                row["command"],
-                row["locale"] or "",
+                _safe(row["asked_at"]),
+                _safe(row["command"]),
+                _safe(row["locale"]),
                 _safe(row["question"]),
-                row["topic_id"] or "",
+                _safe(row["topic_id"]),
                 "" if row["score"] is None else f"{row['score']:.3f}",
                 {1: "up", -1: "down"}.get(row["rating"], ""),
             )

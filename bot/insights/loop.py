@@ -1,9 +1,14 @@
 """The improvement loop itself: open questions and suggestions in, learned aliases out.
 
-A question group is "open" while no learned alias covers it, no moderator dismissed it, and
-the live content still does not answer it (a content edit can close a group by itself).
-Attaching an alias stores it and rebuilds the live snapshot before returning, so the very
-next /ask with that question is answered.
+A question group is "open" while no learned alias that counts in this server covers it, no
+moderator dismissed it, and the live content still does not answer it (a content edit can
+close a group by itself). Attaching an alias stores it and rebuilds the live content before
+returning, so the very next /ask with that question is answered.
+
+Shared content has one owner: with a home server, only its moderators attach aliases, and
+those count everywhere; without one, an alias counts only in the server that attached it
+(bot/storage/aliases.py). Either way a server's moderators detach only what their server
+attached.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import logging
 import weakref
 from dataclasses import dataclass, replace
 
+from bot.asking import answer_in
 from bot.insights.grouping import QuestionGroup, alias_text, group_questions
 from bot.insights.queries import InsightsQueries
 from bot.insights.suggestions import Suggestion, find_suggestions
 from bot.knowledge.store import ContentStore
-from bot.storage.aliases import WHOLE_QUESTION, AliasRepository, AliasSource, learned_aliases_by_topic
+from bot.storage.aliases import WHOLE_QUESTION, AliasRepository, AliasSource, LearnedAlias, load_learned
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -32,31 +38,65 @@ MAX_CHECKED = 300
 _rebuild_locks: weakref.WeakKeyDictionary[ContentStore, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
+class NotHomeGuildError(Exception):
+    """With a home server set, only its moderators change the content every server shares."""
+
+
+class NotYoursError(Exception):
+    """A server's moderators detach only the aliases their server attached."""
+
+
 @dataclass(frozen=True)
 class Attached:
     alias: str
     topic_id: str
-    answers_now: bool  # whether the search now picks the topic for the question
+    answers_now: bool  # whether this server's /ask now picks the topic for the question
+    shared: bool  # counts in every server (attached in the home server)
+
+
+@dataclass(frozen=True)
+class ClosedGroup:
+    """A question group of this server's log that a learned alias answers now."""
+
+    group: QuestionGroup
+    alias: LearnedAlias
 
 
 class ImprovementLoop:
     def __init__(self, db: Database, store: ContentStore) -> None:
         self._db = db
         self.store = store
+        self.home_guild_id = store.home_guild_id
         self.queries = InsightsQueries(db)
         self.aliases = AliasRepository(db)
+
+    async def visible_aliases(self, guild_id: int) -> list[LearnedAlias]:
+        """The aliases that count in this server: its own first, then the shared ones."""
+        return await self.aliases.visible_to(guild_id, self.home_guild_id)
 
     async def _closed_keys(self, guild_id: int) -> tuple[set[str], set[tuple[str, str]]]:
         dismissed = await self.aliases.dismissed(guild_id)
         whole = {key for key, topic in dismissed if topic == WHOLE_QUESTION}
-        return (await self.aliases.learned_keys()) | whole, dismissed
+        return {alias.group_key for alias in await self.visible_aliases(guild_id)} | whole, dismissed
 
     async def open_groups(self, guild_id: int) -> list[QuestionGroup]:
         """Open unanswered question groups of one guild, most asked first."""
         closed, _ = await self._closed_keys(guild_id)
-        snapshot = self.store.current
         groups = [g for g in group_questions(await self.queries.unanswered(guild_id, ALL_TIME)) if g.key not in closed]
-        return [g for g in groups[:MAX_CHECKED] if not snapshot.answer(g.text, g.lang).matched]  # type: ignore[arg-type]
+        return [
+            g
+            for g in groups[:MAX_CHECKED]
+            if not answer_in(self.store, g.text, g.lang, guild_id).matched  # type: ignore[arg-type]
+        ]
+
+    async def closed_groups(self, guild_id: int) -> list[ClosedGroup]:
+        """This server's unanswered question groups that a learned alias it sees closed, most
+        asked first, each with that alias (the server's own where it has one)."""
+        by_key: dict[str, LearnedAlias] = {}
+        for alias in await self.visible_aliases(guild_id):
+            by_key.setdefault(alias.group_key, alias)
+        groups = group_questions(await self.queries.unanswered(guild_id, ALL_TIME))
+        return [ClosedGroup(group, by_key[group.key]) for group in groups if group.key in by_key]
 
     async def open_suggestions(self, guild_id: int) -> list[Suggestion]:
         closed, dismissed = await self._closed_keys(guild_id)
@@ -68,14 +108,20 @@ class ImprovementLoop:
             if s.key not in closed
             and (s.key, s.topic_id) not in dismissed
             and s.topic_id in snapshot.topics
-            and snapshot.answer(s.text, s.lang).topic_id != s.topic_id  # type: ignore[arg-type]
+            and answer_in(self.store, s.text, s.lang, guild_id).topic_id != s.topic_id  # type: ignore[arg-type]
         ]
+
+    def may_attach(self, guild_id: int) -> bool:
+        return self.home_guild_id is None or guild_id == self.home_guild_id
 
     async def attach(
         self, guild_id: int, group: QuestionGroup | Suggestion, topic_id: str, source: AliasSource
     ) -> Attached:
-        """Stores the alias and makes it live; if the snapshot cannot be rebuilt, the alias is
-        removed again and the error raised: nothing is stored that is not live."""
+        """Stores the alias and makes it live; if the content cannot be rebuilt, the alias is
+        removed again and the error raised: nothing is stored that is not live. Raises
+        NotHomeGuildError in any server but the home server, when there is one."""
+        if not self.may_attach(guild_id):
+            raise NotHomeGuildError(guild_id)
         alias = alias_text(group.text)
         async with _rebuild_locks.setdefault(self.store, asyncio.Lock()):
             await self.aliases.attach(
@@ -84,11 +130,28 @@ class ImprovementLoop:
             try:
                 await self._rebuild()
             except Exception:
-                await self.aliases.detach(group.lang, group.key)
+                await self.aliases.detach(guild_id, group.lang, group.key)
                 raise
-        answer = self.store.current.answer(group.text, group.lang)  # type: ignore[arg-type]
-        log.info("guild %s attached a learned alias (%s) to topic %s", guild_id, group.lang, topic_id)
-        return Attached(alias, topic_id, answer.topic_id == topic_id)
+        answer = answer_in(self.store, group.text, group.lang, guild_id)  # type: ignore[arg-type]
+        shared = self.home_guild_id is not None
+        log.info(
+            "guild %s attached a learned alias (%s, shared=%s) to topic %s", guild_id, group.lang, shared, topic_id
+        )
+        return Attached(alias, topic_id, answer.topic_id == topic_id, shared)
+
+    async def detach(self, guild_id: int, alias_id: int) -> LearnedAlias | None:
+        """Removes one learned alias and rebuilds the live content; None when it is gone
+        already. Raises NotYoursError for an alias another server attached."""
+        async with _rebuild_locks.setdefault(self.store, asyncio.Lock()):
+            alias = await self.aliases.get(alias_id)
+            if alias is None:
+                return None
+            if not alias.removable_by(guild_id):
+                raise NotYoursError(alias_id)
+            await self.aliases.remove(alias_id)
+            await self._rebuild()
+        log.info("guild %s detached learned alias %s from topic %s", guild_id, alias_id, alias.topic_id)
+        return alias
 
     async def dismiss(self, guild_id: int, key: str, topic_id: str = WHOLE_QUESTION) -> None:
         await self.aliases.dismiss(guild_id, key, topic_id)
@@ -99,5 +162,6 @@ class ImprovementLoop:
             await self._rebuild()
 
     async def _rebuild(self) -> None:
-        learned = await learned_aliases_by_topic(self._db)
-        self.store.rebuild(overlay=replace(self.store.overlay, learned_aliases=learned))
+        shared, per_guild = await load_learned(self._db, self.home_guild_id)
+        overlay = replace(self.store.overlay, learned_aliases=shared, guild_aliases=per_guild)
+        self.store.rebuild(overlay=overlay)

@@ -64,6 +64,7 @@ class InsightsQueries:
         return [(row["topic_id"], int(row["n"])) for row in rows]
 
     async def ratings(self, guild_id: int, since: str) -> list[TopicRating]:
+        """👍 and 👎 per topic; every user's rating of every answer counts once."""
         rows = await self._db.fetchall(
             "SELECT q.topic_id, SUM(f.rating > 0) AS up, SUM(f.rating < 0) AS down "
             "FROM feedback f JOIN questions q ON q.id = f.question_id "
@@ -83,10 +84,16 @@ class InsightsQueries:
         )
 
     async def export_rows(self, guild_id: int, since: str) -> list[sqlite3.Row]:
-        """What the CSV export holds; user_hash is not selected, so it cannot leak."""
+        """What the CSV export holds, one row per question; user_hash is not selected, so it
+        cannot leak. ``up``/``down`` count every user's rating; ``rating`` is the majority
+        (1, -1, or None when there is none or a tie)."""
         return await self._db.fetchall(
-            "SELECT q.asked_at, q.command, q.locale, q.question, q.topic_id, q.score, f.rating "
-            "FROM questions q LEFT JOIN feedback f ON f.question_id = q.id "
+            "SELECT q.asked_at, q.command, q.locale, q.question, q.topic_id, q.score, "
+            "COALESCE(f.up, 0) AS up, COALESCE(f.down, 0) AS down, "
+            "CASE WHEN f.up > f.down THEN 1 WHEN f.down > f.up THEN -1 END AS rating "
+            "FROM questions q LEFT JOIN ("
+            "SELECT question_id, SUM(rating > 0) AS up, SUM(rating < 0) AS down FROM feedback GROUP BY question_id"
+            ") f ON f.question_id = q.id "
             "WHERE q.guild_id = ? AND q.asked_at >= ? ORDER BY q.asked_at, q.id",
             (guild_id, since),
         )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,9 @@ log = logging.getLogger(__name__)
 
 TOPICS_DIR = "topics"
 TIPS_FILE = "tips.yaml"
+# The largest content file read. The biggest shipped topic is a few KiB; the cap keeps a
+# stray or hostile file (a log, a dump) from stalling a reload and filling memory.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,67 @@ def _field_path(loc: tuple[object, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+# libyaml's parser when PyYAML was built with it (several times faster); the same safe
+# constructor either way.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping.
+
+    PyYAML silently keeps the last value, so a field pasted twice would hide the first
+    version from whoever reads the file; the error names the line of both."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[object, object]:
+        if isinstance(node, yaml.MappingNode):
+            first_lines: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<: *base` merges are overridden on purpose
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    hash(key)
+                except TypeError:
+                    continue  # PyYAML reports unhashable keys itself
+                line = key_node.start_mark.line + 1
+                if key in first_lines:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key '{key}' (first on line {first_lines[key]})",
+                        key_node.start_mark,
+                    )
+                first_lines[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+class _Unreadable(Exception):
+    """A content file that is not read: too large, or not a regular file."""
+
+
+def _read_text(path: Path) -> str:
+    """Reads at most MAX_FILE_BYTES + 1 bytes, so an oversized file is never read whole; a
+    FIFO or device under a .yaml name would block or never end, so only regular files."""
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        raise _Unreadable("not a regular file")
+    with path.open("rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Unreadable(
+            f"file is {max(status.st_size, len(data)) / 1024 / 1024:.1f} MiB, larger than the "
+            f"{MAX_FILE_BYTES / 1024 / 1024:g} MiB limit for a content file"
+        )
+    return data.decode("utf-8")
+
+
 def _read_yaml(path: Path, root: Path, issues: list[ContentIssue]) -> object | None:
     shown = _display_path(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
+    except _Unreadable as exc:
+        issues.append(ContentIssue(shown, "", str(exc)))
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         issues.append(ContentIssue(shown, "", f"cannot read file: {exc}"))
         return None
@@ -87,7 +149,7 @@ def _read_yaml(path: Path, root: Path, issues: list[ContentIssue]) -> object | N
         issues.append(ContentIssue(shown, "", "file is empty"))
         return None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a safe loader: no arbitrary objects
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
@@ -119,13 +181,37 @@ def parse_topic(data: object, shown: str, expected_id: str | None = None) -> tup
     return topic, []
 
 
+def _folder_problem(folder: Path) -> str | None:
+    """Why `folder` cannot be read as a folder, or None. Path.is_dir() would raise on a
+    permission error, and glob() would quietly find nothing in an unreadable folder."""
+    try:
+        if not folder.exists():
+            return "folder not found"
+        if not folder.is_dir():
+            return "is a file, not a folder"
+    except OSError as exc:
+        return f"cannot read folder: {exc.strerror or exc}"
+    return None
+
+
+def _topic_files(topics_dir: Path) -> list[Path]:
+    """*.yaml then *.yml, each sorted; raises OSError when the folder cannot be listed."""
+    names = [entry.name for entry in os.scandir(topics_dir)]
+    return [topics_dir / name for suffix in (".yaml", ".yml") for name in sorted(names) if name.endswith(suffix)]
+
+
 def _load_topics(root: Path, issues: list[ContentIssue]) -> dict[str, Topic]:
     topics_dir = root / TOPICS_DIR
     topics: dict[str, Topic] = {}
-    if not topics_dir.is_dir():
-        issues.append(ContentIssue(_display_path(topics_dir, root), "", "folder not found"))
+    problem = _folder_problem(topics_dir)
+    if problem:
+        issues.append(ContentIssue(_display_path(topics_dir, root), "", problem))
         return topics
-    files = sorted(topics_dir.glob("*.yaml")) + sorted(topics_dir.glob("*.yml"))
+    try:
+        files = _topic_files(topics_dir)
+    except OSError as exc:
+        issues.append(ContentIssue(_display_path(topics_dir, root), "", f"cannot read folder: {exc.strerror or exc}"))
+        return topics
     if not files:
         issues.append(ContentIssue(_display_path(topics_dir, root), "", "holds no topic files"))
     seen: dict[str, str] = {}
@@ -148,7 +234,7 @@ def _load_topics(root: Path, issues: list[ContentIssue]) -> dict[str, Topic]:
 def _load_tips(root: Path, issues: list[ContentIssue]) -> tuple[Tip, ...]:
     path = root / TIPS_FILE
     shown = _display_path(path, root)
-    if not path.is_file():
+    if not os.path.lexists(path):
         issues.append(ContentIssue(shown, "", "file not found"))
         return ()
     data = _read_yaml(path, root, issues)
@@ -191,8 +277,10 @@ def load_content(root: Path | str) -> ContentSet:
     """Loads and validates a content directory; raises ContentError listing every issue."""
     root = Path(root)
     issues: list[ContentIssue] = []
-    if not root.is_dir():
-        raise ContentError([ContentIssue(str(root), "", "content folder not found")])
+    problem = _folder_problem(root)
+    if problem:
+        message = "content folder not found" if problem == "folder not found" else problem
+        raise ContentError([ContentIssue(str(root), "", message)])
     topics = _load_topics(root, issues)
     tips = _load_tips(root, issues)
     file_ids = {path.stem for path in (root / TOPICS_DIR).glob("*.y*ml")}

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.loader import ContentSet
 from bot.knowledge.model import CATEGORIES, Category, Lang, Tip, Topic
 from bot.knowledge.search import Answer, SearchIndex
+from bot.knowledge.semantic import SemanticIndex, VectorCache
 from bot.knowledge.text import fold
 
 AUTOCOMPLETE_LIMIT = 25
@@ -35,8 +36,10 @@ class ContentSnapshot:
     def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
 
-    def answer(self, question: str, lang: Lang) -> Answer:
-        return self.index.answer(question, lang)
+    def answer(self, question: str, lang: Lang, *, use_semantic: bool = False) -> Answer:
+        """Lexical signals only unless asked: embedding a question takes milliseconds of CPU,
+        which only the ask path pays, off the event loop (bot/asking.py)."""
+        return self.index.answer(question, lang, use_semantic=use_semantic)
 
     def in_category(self, category: Category) -> list[Topic]:
         return [topic for topic in self.topics.values() if topic.category == category]
@@ -79,9 +82,12 @@ def build_snapshot(
     content: ContentSet,
     learned_aliases: Mapping[str, Mapping[Lang, Iterable[str]]] | None = None,
     overrides: Mapping[str, Topic] | None = None,
+    vectors: VectorCache | None = None,
 ) -> ContentSnapshot:
     """Indexes validated content. Learned aliases (moderators' additions) count as aliases;
-    `overrides` are live edits that replace the file version of a topic until reverted."""
+    `overrides` are live edits that replace the file version of a topic until reverted.
+    With `vectors` (the semantic model's cache) the index gets a semantic signal, which is
+    ready once its topics are embedded (SemanticPool.ensure_built, off the event loop)."""
     if overrides:
         content = ContentSet(
             topics={**content.topics, **{k: v for k, v in overrides.items() if k in content.topics}},
@@ -95,7 +101,9 @@ def build_snapshot(
     return ContentSnapshot(
         topics=MappingProxyType(dict(content.topics)),
         tips=tuple(content.tips),
-        index=SearchIndex(content.topics, learned),
+        index=SearchIndex(
+            content.topics, learned, SemanticIndex(vectors, content.topics, learned) if vectors is not None else None
+        ),
         built_at=datetime.now(UTC),
         learned_aliases=MappingProxyType(learned),
     )

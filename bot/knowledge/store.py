@@ -6,6 +6,10 @@ layers: the files (the source of truth under version control) and the overlay ke
 database (live edits that override a topic, aliases learned from unanswered questions). Each
 layer can change on its own; `rebuild` makes a new snapshot from both, and when building
 fails the old snapshot stays live.
+
+Shared content has one owner, the home server (`home_guild_id`): only its learned aliases go
+into the snapshot every server answers from. Another server's learned aliases are kept here
+beside the snapshot, per server, and looked up by the ask path for that server only.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from bot.knowledge.loader import ContentSet, load_content
 from bot.knowledge.model import Lang, Topic
+from bot.knowledge.semantic import VectorCache
 from bot.knowledge.snapshot import ContentSnapshot, build_snapshot
 
 log = logging.getLogger(__name__)
@@ -28,19 +33,32 @@ class Overlay:
 
     topic_overrides: Mapping[str, Topic] = field(default_factory=dict)
     learned_aliases: Mapping[str, Mapping[Lang, tuple[str, ...]]] = field(default_factory=dict)
+    # {guild id: {(lang, question group key): topic id}}: aliases that count in one server only.
+    guild_aliases: Mapping[int, Mapping[tuple[str, str], str]] = field(default_factory=dict)
 
 
 class ContentStore:
-    def __init__(self, files: ContentSet, content_dir: Path, overlay: Overlay | None = None):
+    def __init__(
+        self,
+        files: ContentSet,
+        content_dir: Path,
+        overlay: Overlay | None = None,
+        home_guild_id: int | None = None,
+        vectors: VectorCache | None = None,
+    ):
         self.content_dir = content_dir
+        self.home_guild_id = home_guild_id  # the owner of shared content (CMO_HOME_GUILD_ID)
+        self.vectors = vectors  # the semantic model's cache, when the model is loaded
         self._files = files
         self._overlay = overlay or Overlay()
         self._current = self._build(files, self._overlay)
 
     @classmethod
-    def from_dir(cls, content_dir: Path) -> ContentStore:
+    def from_dir(
+        cls, content_dir: Path, home_guild_id: int | None = None, vectors: VectorCache | None = None
+    ) -> ContentStore:
         """Loads and indexes the files; raises ContentError naming every problem."""
-        return cls(load_content(content_dir), content_dir)
+        return cls(load_content(content_dir), content_dir, home_guild_id=home_guild_id, vectors=vectors)
 
     @property
     def current(self) -> ContentSnapshot:
@@ -55,9 +73,19 @@ class ContentStore:
     def overlay(self) -> Overlay:
         return self._overlay
 
-    @staticmethod
-    def _build(files: ContentSet, overlay: Overlay) -> ContentSnapshot:
-        return build_snapshot(files, overlay.learned_aliases, overlay.topic_overrides)
+    def guild_alias(self, guild_id: int | None, lang: str, group_key: str) -> str | None:
+        """The topic one server's own learned alias gives this question group, if the topic is
+        still live; None elsewhere (other servers never see it)."""
+        if guild_id is None:
+            return None
+        topic_id = self._overlay.guild_aliases.get(guild_id, {}).get((lang, group_key))
+        return topic_id if topic_id is not None and topic_id in self._current.topics else None
+
+    def has_guild_aliases(self, guild_id: int | None) -> bool:
+        return guild_id is not None and bool(self._overlay.guild_aliases.get(guild_id))
+
+    def _build(self, files: ContentSet, overlay: Overlay) -> ContentSnapshot:
+        return build_snapshot(files, overlay.learned_aliases, overlay.topic_overrides, self.vectors)
 
     def rebuild(self, files: ContentSet | None = None, overlay: Overlay | None = None) -> ContentSnapshot:
         """Builds a snapshot from new files and/or a new overlay and swaps it in. If building
@@ -69,11 +97,3 @@ class ContentStore:
         self._files, self._overlay, self._current = files, overlay, snapshot
         log.info("content snapshot swapped: %d topics, %d tips", len(snapshot.topics), len(snapshot.tips))
         return previous
-
-    def reload_files(self) -> tuple[ContentSet, ContentSnapshot]:
-        """Re-reads the content folder and swaps; raises ContentError (and keeps the live
-        content) when the files are invalid. Returns the previous files and snapshot."""
-        previous_files = self._files
-        new_files = load_content(self.content_dir)
-        previous = self.rebuild(files=new_files)
-        return previous_files, previous

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 import stopwordsiso
@@ -18,6 +18,10 @@ from bot.knowledge.model import Lang
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _TOKEN = re.compile(r"[a-z0-9]+")
+# A C-level title as people type it: cmo, ceo, cso, cto, chro. (Not "ciao" or "coco".)
+ROLE_ACRONYM = re.compile(r"(?!ciao|coco|cito)c[a-z]{1,2}o")
+# Stems are cached, but only so many: the words users type are unbounded.
+STEM_CACHE_SIZE = 20_000
 # Discord markup that names a user, role, channel or emoji: never words of the question.
 _DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@(?:everyone|here)\b")
 
@@ -56,10 +60,35 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(_DISCORD_MARKUP.sub(" ", text)))
 
 
+# English function words (the classic Snowball list). stopwordsiso's English list has 1,300
+# words, among them "founded", "research", "number" and "members": exactly the salient words
+# that tell an off-topic question ("when was Gartner founded") from one the content answers.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
+    hers herself it its itself they them their theirs themselves what which who whom this that these those
+    am is are was were be been being have has had having a an the and but if or because as until while of at
+    by for with about against into through during before after above below to from up down in out on off
+    over under again further then once here there when where why how all any both each few more most other
+    some such no nor not only own same so than too very s t can will just don should now would could ought
+    im youre hes shes its were theyre ive youve weve theyve id youd hed shed wed theyd ill youll hell shell
+    well theyll isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt wont wouldnt shouldnt cant
+    cannot couldnt mustnt lets thats whos whats heres theres whens wheres whys hows also get got may might
+    must shall us""".split()
+)
+# Dutch numerals and time words carry meaning here ("de derde enquête", "twee jaar geleden").
+_DUTCH_KEPT = frozenset(
+    "derde drie twee tweede eerste vier vierde vijf vijfde tien tiende zes zeven acht achte negen dertig "
+    "veertig vijftig honderd duizend afgelopen geleden recent laatst".split()
+)
+
+
 @cache
 def stop_words(lang: Lang) -> frozenset[str]:
-    """The library's stop words plus chat filler, minus words that matter here."""
-    base = {fold(word) for word in stopwordsiso.stopwords(lang)}
+    """Function words plus chat filler, minus words that matter here."""
+    if lang == "en":
+        base = set(_ENGLISH_FUNCTION_WORDS)
+    else:
+        base = {fold(word) for word in stopwordsiso.stopwords(lang)} - _DUTCH_KEPT
     return frozenset((base - _DOMAIN_WORDS[lang]) | _QUESTION_FILLER[lang])
 
 
@@ -68,7 +97,7 @@ def _stemmer(lang: Lang) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("dutch" if lang == "nl" else "english")
 
 
-@cache
+@lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str, lang: Lang) -> str:
     return _stemmer(lang).stemWord(word)
 

@@ -1,17 +1,25 @@
 """Aliases learned from the question log, and the questions moderators set aside.
 
-A learned alias is content: the phrase a moderator attached to a topic, shared by every
-guild and indexed like the files' own aliases. The live snapshot gets them through the
-content store's overlay (see `learned_aliases_by_topic`), which is rebuilt whenever one is
-added, so the next /ask already benefits.
+A learned alias is the phrase a moderator attached to a topic. Who it counts for follows the
+rule for shared content (one owner): with a home server set (CMO_HOME_GUILD_ID), the aliases
+attached there are shared content, indexed like the files' own aliases and seen by every
+server; every other alias counts only in the server that attached it, so no server can change
+another's answers. Whether an alias is shared is derived from its guild and the setting, not
+stored, so moving or removing the home server reclassifies every row the same way.
+
+The live content store gets both kinds through its overlay (see `load_learned`), rebuilt
+whenever one is added or removed, so the next /ask already benefits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.insights.grouping import group_key, normalise
 from bot.storage.database import Database
 from bot.storage.timestamps import utc_now_iso
 
@@ -20,10 +28,17 @@ log = logging.getLogger(__name__)
 AliasSource = Literal["unanswered", "suggestion"]
 # topic_id of a dismissal that sets the question itself aside (not one suggestion of it).
 WHOLE_QUESTION = ""
+_COLUMNS = "id, topic_id, lang, alias, group_key, guild_id, source, added_at"
+
+# {topic: {lang: aliases}}: what the shared search index takes.
+SharedAliases = dict[str, dict[str, tuple[str, ...]]]
+# {guild: {(lang, group key): topic}}: what one server's /ask looks up before searching.
+GuildAliases = dict[int, dict[tuple[str, str], str]]
 
 
 @dataclass(frozen=True)
 class LearnedAlias:
+    id: int
     topic_id: str
     lang: str
     alias: str
@@ -31,6 +46,18 @@ class LearnedAlias:
     guild_id: int | None
     source: str
     added_at: str
+
+    def shared(self, home_guild_id: int | None) -> bool:
+        """Shared content: attached in the home server (and there is one)."""
+        return home_guild_id is not None and self.guild_id == home_guild_id
+
+    def visible_in(self, guild_id: int | None, home_guild_id: int | None) -> bool:
+        return self.shared(home_guild_id) or (guild_id is not None and self.guild_id == guild_id)
+
+    def removable_by(self, guild_id: int | None) -> bool:
+        """A server's moderators detach their own aliases; shared ones only the home server's
+        (which owns them). Both come down to: attached in this server."""
+        return guild_id is not None and self.guild_id == guild_id
 
 
 class AliasRepository:
@@ -44,31 +71,44 @@ class AliasRepository:
         lang: str,
         alias: str,
         group_key: str,
-        guild_id: int | None,
+        guild_id: int,
         source: AliasSource,
     ) -> None:
-        """Store an alias; the same question attached again moves to the new topic."""
+        """Store a server's alias; the same question attached again in that server moves to
+        the new topic. Another server's alias for the same question is left alone."""
         await self._db.execute(
             "INSERT INTO learned_aliases (topic_id, lang, alias, group_key, guild_id, source, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lang, group_key) DO UPDATE SET "
-            "topic_id = excluded.topic_id, alias = excluded.alias, guild_id = excluded.guild_id, "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, lang, group_key) DO UPDATE SET "
+            "topic_id = excluded.topic_id, alias = excluded.alias, "
             "source = excluded.source, added_at = excluded.added_at",
             (topic_id, lang, alias, group_key, guild_id, source, utc_now_iso()),
         )
 
-    async def detach(self, lang: str, group_key: str) -> None:
-        await self._db.execute("DELETE FROM learned_aliases WHERE lang = ? AND group_key = ?", (lang, group_key))
+    async def detach(self, guild_id: int, lang: str, group_key: str) -> None:
+        await self._db.execute(
+            "DELETE FROM learned_aliases WHERE guild_id = ? AND lang = ? AND group_key = ?", (guild_id, lang, group_key)
+        )
+
+    async def get(self, alias_id: int) -> LearnedAlias | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM learned_aliases WHERE id = ?", (alias_id,))
+        return LearnedAlias(*row) if row else None
+
+    async def remove(self, alias_id: int) -> bool:
+        return await self._db.execute("DELETE FROM learned_aliases WHERE id = ?", (alias_id,)) > 0
 
     async def all(self) -> list[LearnedAlias]:
-        rows = await self._db.fetchall(
-            "SELECT topic_id, lang, alias, group_key, guild_id, source, added_at FROM learned_aliases "
-            "ORDER BY topic_id, lang, id"
-        )
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM learned_aliases ORDER BY topic_id, lang, id")
         return [LearnedAlias(*row) for row in rows]
 
-    async def learned_keys(self) -> set[str]:
-        """Group keys of every learned alias (the key includes the language)."""
-        return {row[0] for row in await self._db.fetchall("SELECT group_key FROM learned_aliases")}
+    async def visible_to(self, guild_id: int, home_guild_id: int | None) -> list[LearnedAlias]:
+        """The aliases that count in one server: its own, and the shared ones. Where both
+        cover a question, the server's own comes first (it is the one that answers there)."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM learned_aliases WHERE guild_id = ? OR guild_id = ? "
+            "ORDER BY guild_id = ? DESC, added_at DESC, id DESC",
+            (guild_id, -1 if home_guild_id is None else home_guild_id, guild_id),
+        )
+        return [LearnedAlias(*row) for row in rows]
 
     async def dismiss(self, guild_id: int, group_key: str, topic_id: str = WHOLE_QUESTION) -> None:
         """Set a question aside in one guild, or (with a topic) reject one suggestion of it."""
@@ -86,11 +126,67 @@ class AliasRepository:
         return {(row[0], row[1]) for row in rows}
 
 
-async def learned_aliases_by_topic(db: Database) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Every learned alias as the content store's overlay wants it: {topic: {lang: aliases}}.
+def split_learned(aliases: Iterable[LearnedAlias], home_guild_id: int | None) -> tuple[SharedAliases, GuildAliases]:
+    """Shared aliases for the index, everything else per server for the ask path."""
+    shared: dict[str, dict[str, list[str]]] = {}
+    per_guild: GuildAliases = {}
+    for alias in aliases:
+        if alias.shared(home_guild_id):
+            shared.setdefault(alias.topic_id, {}).setdefault(alias.lang, []).append(alias.alias)
+        elif alias.guild_id is not None:
+            per_guild.setdefault(alias.guild_id, {})[(alias.lang, alias.group_key)] = alias.topic_id
+    by_topic = {topic: {lang: tuple(texts) for lang, texts in langs.items()} for topic, langs in shared.items()}
+    return by_topic, per_guild
 
-    Called at start (to build the first snapshot) and after every change."""
-    by_topic: dict[str, dict[str, list[str]]] = {}
-    for alias in await AliasRepository(db).all():
-        by_topic.setdefault(alias.topic_id, {}).setdefault(alias.lang, []).append(alias.alias)
-    return {topic: {lang: tuple(aliases) for lang, aliases in langs.items()} for topic, langs in by_topic.items()}
+
+async def load_learned(db: Database, home_guild_id: int | None) -> tuple[SharedAliases, GuildAliases]:
+    """Every learned alias as the content store's overlay wants it. Called at start (to build
+    the first snapshot) and after every change."""
+    return split_learned(await AliasRepository(db).all(), home_guild_id)
+
+
+async def learned_aliases_by_topic(db: Database, home_guild_id: int | None = None) -> SharedAliases:
+    """The shared aliases only, {topic: {lang: aliases}}: none without a home server."""
+    return (await load_learned(db, home_guild_id))[0]
+
+
+# ------------------------------------------------------------------------------------ erasure
+
+
+def _keys(rows: Iterable[Mapping[str, str] | tuple[str, str]]) -> set[str]:
+    keys = set()
+    for question, lang in rows:
+        normalised = normalise(question or "")
+        if normalised:
+            keys.add(group_key(lang or "nl", normalised))
+    return keys
+
+
+async def forget_alias_words(db: Database, user_hash: str) -> int:
+    """Erasure: deletes the learned aliases whose text came from this user's questions only.
+
+    An alias's text is the most common phrasing of a question group (same group key). When
+    nobody else asked that group, the alias is this user's words and goes with them; when
+    others asked it too, it stays: the words are no longer only theirs. Call it BEFORE the
+    user's questions are deleted (it finds their groups through them), and rebuild the live
+    content afterwards when it returns more than 0. Returns how many aliases were removed.
+    """
+    alias_keys = {row[0] for row in await db.fetchall("SELECT DISTINCT group_key FROM learned_aliases")}
+    if not alias_keys:
+        return 0
+    theirs = await db.fetchall("SELECT question, lang FROM questions WHERE user_hash = ?", (user_hash,))
+    candidates = alias_keys & await asyncio.to_thread(_keys, [(row[0], row[1]) for row in theirs])
+    if not candidates:
+        return 0
+    # Anyone else (another user, or a question without a user such as the command line).
+    others = await db.fetchall(
+        "SELECT question, lang FROM questions WHERE user_hash IS NULL OR user_hash != ?", (user_hash,)
+    )
+    shared_words = await asyncio.to_thread(_keys, [(row[0], row[1]) for row in others])
+    lonely = sorted(candidates - shared_words)
+    if not lonely:
+        return 0
+    placeholders = ", ".join("?" for _ in lonely)
+    removed = await db.execute(f"DELETE FROM learned_aliases WHERE group_key IN ({placeholders})", tuple(lonely))
+    log.info("erasure removed %d learned alias(es) made of one user's words", removed)
+    return removed

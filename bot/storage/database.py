@@ -5,6 +5,11 @@ One connection, because SQLite serialises writers anyway and a single connection
 check) work while the bot writes; synchronous=NORMAL is durable across application crashes
 and only risks the last commits on power loss, which the question log can afford.
 
+secure_delete=ON overwrites deleted rows with zeros, so an erased question is not left readable
+in free pages; an erasure then checkpoints the WAL (:meth:`Database.checkpoint`) so the text is
+not left in the -wal file either. The database file, its -wal and -shm, and backups are created
+readable by their owner only (0600): they hold keyed hashes of user ids and what people asked.
+
 The connection runs in autocommit mode and every multi-statement write goes through
 :meth:`Database.transaction`, which holds an asyncio lock: without it two coroutines could
 interleave statements inside one another's transaction on the shared connection.
@@ -17,6 +22,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -30,6 +36,21 @@ from bot.storage.timestamps import utc_now_iso
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
+
+PRIVATE_MODE = 0o600
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StorageError(Exception):
+    """A database file problem an operator must fix; the message names the path."""
+
+
+class DatabaseOpenError(StorageError):
+    """The database file cannot be opened: a folder, not SQLite, or not readable/creatable."""
+
+
+class BackupError(StorageError):
+    """A backup could not be written where it was asked for; nothing was left behind."""
 
 
 class Database:
@@ -56,22 +77,31 @@ class Database:
         failing; tests lower it to see a locked database quickly.
         """
         db_path = Path(path)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(db_path, isolation_level=None)
+        _prepare_file(db_path)
+        try:
+            conn = await aiosqlite.connect(db_path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseOpenError(f"cannot open the database {db_path}: {exc}") from None
         try:
             conn.row_factory = sqlite3.Row
-            async with conn.execute("PRAGMA journal_mode=WAL") as cursor:
-                row = await cursor.fetchone()
+            try:
+                async with conn.execute("PRAGMA journal_mode=WAL") as cursor:
+                    row = await cursor.fetchone()
+            except sqlite3.DatabaseError as exc:
+                raise DatabaseOpenError(f"cannot open the database {db_path}: {exc}") from None
             if row is None or str(row[0]).lower() != "wal":
                 log.warning("database %s is not in WAL mode (got %s); readers may block the bot",
                             db_path, row[0] if row else None)
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA secure_delete=ON")
             await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             version = await apply_migrations(conn, migrations_dir or default_migrations_dir())
         except BaseException:
             await conn.close()
             raise
+        for companion in (_sibling(db_path, "-wal"), _sibling(db_path, "-shm")):
+            _make_private(companion)
         log.info("opened database %s at schema version %d", db_path, version)
         return cls(conn, db_path, version)
 
@@ -129,32 +159,59 @@ class Database:
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)
 
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate the WAL to zero bytes.
+
+        Called after an erasure: until a checkpoint, the WAL still holds the pages as they
+        were before the delete. Returns False (and logs) when a reader in another process
+        kept the checkpoint from completing; the next checkpoint finishes the job.
+        """
+        async with self._lock, self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        busy = row is not None and int(row[0]) != 0
+        if busy:
+            log.warning("WAL checkpoint of %s was blocked by a reader; it completes at the next one", self._path)
+        return not busy
+
     async def backup(self, dest_path: str | os.PathLike[str]) -> None:
-        """Write a consistent copy of the live database to ``dest_path``.
+        """Write a consistent copy of the live database to ``dest_path``, readable by its owner only.
 
         Uses SQLite's online backup API, so the copy is a snapshot even while the bot
         writes. The copy is made next to the destination and renamed into place, so a
-        failed backup never leaves a half file where a good one is expected. The copy is
-        switched to rollback-journal mode so it is one self-contained file.
+        failed backup never leaves a half file where a good one is expected, nor a
+        ``.partial`` file beside it. The copy is switched to rollback-journal mode so it is
+        one self-contained file. Raises :class:`BackupError` naming the path.
         """
         dest = Path(dest_path)
         if dest.resolve() == self._path.resolve():
             raise ValueError("refusing to back up a database onto itself")
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.is_dir():
+            raise BackupError(f"cannot write the backup to {dest}: it is a folder; give a file name, "
+                              f"e.g. {dest / self._path.name}")
         partial = dest.with_name(dest.name + ".partial")
-        partial.unlink(missing_ok=True)
-        # The target is used from aiosqlite's worker thread, hence check_same_thread=False.
-        target = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
         try:
-            async with self._lock:
-                await self._conn.backup(target)
-            await asyncio.to_thread(_finish_backup, target)
-        except BaseException:
-            await asyncio.to_thread(target.close)
+            dest.parent.mkdir(parents=True, exist_ok=True)
             partial.unlink(missing_ok=True)
+            _create_private(partial)
+            # Used from aiosqlite's worker thread, hence check_same_thread=False.
+            target = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            _remove_quietly(partial)
+            raise BackupError(f"cannot write the backup to {dest}: {_reason(exc)}") from None
+        try:
+            try:
+                async with self._lock:
+                    await self._conn.backup(target)
+                await asyncio.to_thread(_finish_backup, target)
+            finally:
+                await asyncio.to_thread(target.close)
+            os.replace(partial, dest)
+        except BaseException as exc:
+            _remove_quietly(partial)
+            _remove_quietly(_sibling(partial, "-journal"))
+            if isinstance(exc, (OSError, sqlite3.Error)):
+                raise BackupError(f"cannot write the backup to {dest}: {_reason(exc)}") from None
             raise
-        await asyncio.to_thread(target.close)
-        os.replace(partial, dest)
         log.info("backed up %s to %s", self._path, dest)
 
     async def close(self) -> None:
@@ -170,6 +227,69 @@ class Database:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _reason(exc: BaseException) -> str:
+    """An OS error's reason without repeating the path (the caller names the path itself)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only, unless it exists.
+
+    SQLite treats an empty file as an empty database and gives the -wal, -shm and -journal
+    files it creates the permissions of the database file, so this covers those too.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _make_private(path: Path) -> None:
+    """Tighten an existing file (made by an older cmo-bot) to 0600; a failure is only logged."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
+            log.warning("%s was readable by others (mode %o); changed it to owner-only", path, mode)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        log.warning("could not make %s readable by its owner only: %s", path, _reason(exc))
+
+
+def _prepare_file(path: Path) -> None:
+    """Refuse a folder or a non-SQLite file with a clear message; create a new file as 0600."""
+    if path.is_dir():
+        raise DatabaseOpenError(
+            f"{path} is a folder, not a database file; give a file path, e.g. {path / 'cmo-bot.sqlite3'}"
+        )
+    try:
+        if path.exists():
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+            if header and header != SQLITE_HEADER:
+                raise DatabaseOpenError(f"{path} is not an SQLite database (it starts with other bytes); "
+                                        "point to the bot's database, or to a new file")
+            _make_private(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
+    except OSError as exc:
+        raise DatabaseOpenError(f"cannot open or create the database {path}: {_reason(exc)}") from None
 
 
 def _finish_backup(target: sqlite3.Connection) -> None:

@@ -26,7 +26,8 @@ async def record_feedback(
     *,
     flush_timeout: float = 2.0,
 ) -> None:
-    """Store a rating, waiting for the question's row if it is still queued.
+    """Store one user's rating (replacing only their own earlier one), waiting for the
+    question's row if it is still queued.
 
     The usual case (the question was written long ago) costs one statement. Only when the
     question is missing do we flush the writer, bounded by ``flush_timeout`` so a button click

@@ -25,7 +25,7 @@ MAX_QUESTION_CHARS = 2000
 
 _COLUMNS = (
     "id", "asked_at", "guild_id", "channel_id", "user_hash", "locale", "lang",
-    "command", "question", "topic_id", "score", "latency_ms",
+    "command", "question", "topic_id", "score", "latency_ms", "outcome",
 )
 _INSERT = (
     f"INSERT INTO questions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
@@ -54,6 +54,7 @@ class QuestionRecord:
     topic_id: str | None = None
     score: float | None = None
     latency_ms: float | None = None
+    outcome: str | None = None  # answer | guess | none, for questions that went through search
 
     def __post_init__(self) -> None:
         # Capped here rather than only in new(), so no path can store an unbounded text.
@@ -75,6 +76,7 @@ class QuestionRecord:
         score: float | None = None,
         latency_ms: float | None = None,
         asked_at: datetime | None = None,
+        outcome: str | None = None,
     ) -> Self:
         """A record with a fresh uuid4 id and the current UTC time.
 
@@ -94,6 +96,7 @@ class QuestionRecord:
             topic_id=topic_id,
             score=score,
             latency_ms=latency_ms,
+            outcome=outcome,
         )
 
     def as_row(self) -> tuple[object, ...]:
@@ -136,7 +139,10 @@ class QuestionRepository:
         return await self._db.execute("DELETE FROM questions WHERE asked_at < ?", (to_utc_iso(cutoff),))
 
     async def record_feedback(self, question_id: str, user_hash: str | None, rating: int) -> None:
-        """Store a rating of +1 or -1; a later rating of the same question replaces it.
+        """Store one user's rating of +1 or -1; that user's later rating of the same answer replaces it.
+
+        Every user has their own rating of an answer (migration 0005): another user's click
+        never overwrites it. A rating without a known user is kept under ``""``.
 
         Raises :class:`UnknownQuestionError` when the question is not in the table. A rating can
         beat the batched writer to the database; ``bot.storage.question_log.record_feedback``
@@ -147,19 +153,35 @@ class QuestionRepository:
         try:
             await self._db.execute(
                 "INSERT INTO feedback (question_id, user_hash, rating, rated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (question_id) DO UPDATE SET "
-                "user_hash = excluded.user_hash, rating = excluded.rating, rated_at = excluded.rated_at",
-                (question_id, user_hash, rating, utc_now_iso()),
+                "ON CONFLICT (question_id, user_hash) DO UPDATE SET "
+                "rating = excluded.rating, rated_at = excluded.rated_at",
+                (question_id, user_hash or "", rating, utc_now_iso()),
             )
         except sqlite3.IntegrityError as exc:
             if "FOREIGN KEY" not in str(exc).upper():
                 raise
             raise UnknownQuestionError(f"no question with id {question_id!r}") from exc
 
-    async def feedback_for(self, question_id: str) -> int | None:
-        """The current rating of a question, or None if it has none."""
-        row = await self._db.fetchone("SELECT rating FROM feedback WHERE question_id = ?", (question_id,))
-        return None if row is None else int(row["rating"])
+    async def feedback_for(self, question_id: str, user_hash: str | None = None) -> int | None:
+        """One user's rating of an answer; without ``user_hash``, the net rating of all users
+        (👍 minus 👎). None when there is no rating."""
+        if user_hash is not None:
+            row = await self._db.fetchone(
+                "SELECT rating FROM feedback WHERE question_id = ? AND user_hash = ?", (question_id, user_hash)
+            )
+            return None if row is None else int(row["rating"])
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n, SUM(rating) AS net FROM feedback WHERE question_id = ?", (question_id,)
+        )
+        return None if row is None or not row["n"] else int(row["net"])
+
+    async def ratings_for(self, question_id: str) -> tuple[int, int]:
+        """(👍, 👎) counts of an answer: every user's rating counts once."""
+        row = await self._db.fetchone(
+            "SELECT COALESCE(SUM(rating > 0), 0), COALESCE(SUM(rating < 0), 0) FROM feedback WHERE question_id = ?",
+            (question_id,),
+        )
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
     async def count_for_user(self, user_hash: str) -> int:
         """How many questions the user has in the log (what an erasure would delete)."""
@@ -169,7 +191,7 @@ class QuestionRepository:
     async def delete_for_user(self, user_hash: str) -> int:
         """Erase a user's questions and every rating they gave; return the questions deleted.
 
-        Ratings on their own questions go by cascade; ratings they gave on other people's
+        Ratings others gave on their questions go with the questions by cascade; ratings they gave on other people's
         questions are deleted explicitly, in the same transaction.
         """
         async with self._db.transaction() as conn:

@@ -112,10 +112,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "privacy_info_what": {
         "nl": "Bij elke vraag en elk geopend onderwerp: de tekst van je vraag, het tijdstip, de server en het "
         "kanaal, het commando, je taal, het gevonden onderwerp en hoe zeker de bot was; en je 👍/👎. "
+        "Bewerk je als moderator de inhoud, dan staan je naam en hash bij die versie. "
         "Je Discord-id wordt nooit bewaard, alleen een versleutelde hash ervan (HMAC-SHA256 met een geheime "
         "sleutel), zodat we je gegevens kunnen tellen en wissen zonder te weten wie je bent.",
         "en": "For every question and every opened topic: the text of your question, the time, the server and "
         "channel, the command, your language, the topic found and how confident the bot was; and your 👍/👎. "
+        "If you edit content as a moderator, your name and hash are kept with that revision. "
         "Your Discord id is never stored, only a keyed hash of it (HMAC-SHA256 with a secret key), so your "
         "data can be counted and erased without knowing who you are.",
     },
@@ -136,21 +138,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": "Met /privacy vergeet-mij zie je hoeveel er over jou bewaard is en wis je het meteen, na een bevestiging.",
         "en": "With /privacy forget-me you see how much is stored for you and erase it at once, after a confirmation.",
     },
+    "privacy_info_yours_name": {"nl": "Nu voor jou bewaard", "en": "Stored for you now"},
+    "privacy_info_yours": {
+        "nl": "{questions} vragen, {ratings} beoordelingen, je naam bij {edits} bewerkingen van de inhoud.",
+        "en": "{questions} questions, {ratings} ratings, your name on {edits} content edits.",
+    },
     "privacy_forget_count": {
-        "nl": "Voor jou zijn {questions} vragen en {ratings} beoordelingen bewaard. Wil je die wissen? "
+        "nl": "Voor jou zijn bewaard: {questions} vragen, {ratings} beoordelingen en je naam bij {edits} "
+        "bewerkingen van de inhoud. Wil je die wissen? De bewerkingen zelf blijven, zonder je naam. "
         "Dat kan niet ongedaan worden gemaakt.",
-        "en": "{questions} questions and {ratings} ratings are stored for you. Do you want to erase them? "
-        "This cannot be undone.",
+        "en": "Stored for you: {questions} questions, {ratings} ratings and your name on {edits} content edits. "
+        "Do you want to erase them? The edits themselves stay, without your name. This cannot be undone.",
     },
     "privacy_forget_nothing": {
-        "nl": "Er is niets over jou bewaard: geen vragen en geen beoordelingen.",
-        "en": "Nothing is stored for you: no questions and no ratings.",
+        "nl": "Er is niets over jou bewaard: geen vragen, geen beoordelingen en geen bewerkingen op je naam.",
+        "en": "Nothing is stored for you: no questions, no ratings and no edits in your name.",
     },
     "privacy_confirm_button": {"nl": "Ja, wis alles", "en": "Yes, erase everything"},
     "privacy_cancel_button": {"nl": "Annuleren", "en": "Cancel"},
     "privacy_erased": {
-        "nl": "Gewist: {questions} vragen en {ratings} beoordelingen. De gegevens van anderen zijn niet aangeraakt.",
-        "en": "Erased: {questions} questions and {ratings} ratings. Nobody else's data was touched.",
+        "nl": "Gewist: {questions} vragen, {ratings} beoordelingen en je naam bij {edits} bewerkingen. "
+        "De gegevens van anderen zijn niet aangeraakt.",
+        "en": "Erased: {questions} questions, {ratings} ratings and your name on {edits} edits. "
+        "Nobody else's data was touched.",
+    },
+    "privacy_erased_aliases": {
+        "nl": "Je woorden zijn ook uit {aliases} geleerde zoektermen gehaald.",
+        "en": "Your words were also taken out of {aliases} learned aliases.",
     },
     "privacy_cancelled": {"nl": "Niets gewist.", "en": "Nothing was erased."},
     "privacy_erase_failed": {

@@ -11,7 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.features.admin import editing, insights, tip_schedule
+from bot.features.admin import aliases, editing, insights, tip_schedule
+from bot.features.admin.aliases import AliasesPanel
 from bot.features.admin.editing import EditingPanel
 from bot.features.admin.insights import InsightsPanel
 from bot.features.admin.permissions import require_home_guild, require_moderator
@@ -27,6 +28,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
         services = bot.services  # type: ignore[attr-defined]
         self._settings = services.settings
         self.insights = InsightsPanel(services)
+        self.aliases = AliasesPanel(services)
         self.tips = TipSchedulePanel(services, bot)
         self.editing = EditingPanel(services)
         super().__init__()
@@ -57,6 +59,10 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     async def suggestions(self, interaction: discord.Interaction) -> None:
         await self.insights.suggestions(interaction)
 
+    @app_commands.command(name="aliases", description="Learned aliases that count in this server, to review or detach")
+    async def aliases_list(self, interaction: discord.Interaction) -> None:
+        await self.aliases.show(interaction)
+
     @app_commands.command(
         name="export-questions", description="The question log as a CSV file, without user identifiers"
     )
@@ -82,7 +88,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     async def tips_set(
         self,
         interaction: discord.Interaction,
-        channel: app_commands.AppCommandChannel,
+        channel: app_commands.Transform[app_commands.AppCommandChannel, tip_schedule.TipChannel],
         time: app_commands.Range[str, 1, 5],
         days: app_commands.Range[str, 1, 40] = "mon-fri",
         timezone: app_commands.Range[str, 1, 64] = "Europe/Amsterdam",
@@ -154,6 +160,8 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
 
 
 async def setup(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(*insights.DYNAMIC_ITEMS, *tip_schedule.DYNAMIC_ITEMS, *editing.DYNAMIC_ITEMS)
+    bot.add_dynamic_items(
+        *insights.DYNAMIC_ITEMS, *aliases.DYNAMIC_ITEMS, *tip_schedule.DYNAMIC_ITEMS, *editing.DYNAMIC_ITEMS
+    )
     editing.register(bot)  # routes edit forms submitted after a restart
     await bot.add_cog(AdminCog(bot))

@@ -11,7 +11,6 @@ log, so two moderators working at once never act on a stale list.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
 import re
@@ -19,7 +18,8 @@ from typing import Any
 
 import discord
 
-from bot.features.admin.permissions import is_moderator
+from bot.features.admin.aliases import closed_fields
+from bot.features.admin.panel import open_panel, settle
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
 from bot.features.components import button_label, guarded, static_view
 from bot.i18n import t
@@ -37,15 +37,6 @@ log = logging.getLogger(__name__)
 
 KEY = r"(?P<key>[0-9a-f]{16})"
 NO_TOPIC = "_"
-FLUSH_TIMEOUT = 2.0
-
-
-async def _settle(services) -> None:
-    """Questions asked a moment ago may still be in the writer's queue; a moderator should
-    see them. Bounded: a slow disk shows slightly older data rather than no reply."""
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(FLUSH_TIMEOUT):
-            await services.writer.flush()
 
 
 class InsightsPanel:
@@ -59,7 +50,7 @@ class InsightsPanel:
     async def stats(self, interaction: discord.Interaction, days: int) -> None:
         lang = self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await _settle(self._services)
+        await settle(self._services)
         stats = await collect_stats(self._loop.queries, interaction.guild_id, self._services.clock.now(), days)
         labels = (t("ins_chart_answered", lang), t("ins_chart_unanswered", lang), t("ins_chart_title", lang))
         png = await asyncio.to_thread(questions_chart, stats.days, labels)
@@ -72,19 +63,19 @@ class InsightsPanel:
         )
 
     async def unanswered(self, interaction: discord.Interaction) -> None:
-        await _settle(self._services)
+        await settle(self._services)
         embed, view = await unanswered_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def suggestions(self, interaction: discord.Interaction) -> None:
-        await _settle(self._services)
+        await settle(self._services)
         embed, view = await suggestions_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def export_questions(self, interaction: discord.Interaction, days: int) -> None:
         lang = self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await _settle(self._services)
+        await settle(self._services)
         since = to_utc_iso(period_start(self._services.clock.now(), days))
         rows = await self._loop.queries.export_rows(interaction.guild_id, since)
         data, written, truncated = await asyncio.to_thread(questions_csv, rows)
@@ -113,7 +104,9 @@ async def unanswered_message(
 ) -> tuple[discord.Embed, discord.ui.View]:
     groups = await loop.open_groups(guild_id)
     position = min(position, len(groups) - 1) if groups else 0
-    embed = to_embed(group_embed(groups, position, lang, quote_user_text, status))
+    data = group_embed(groups, position, lang, quote_user_text, status)
+    data["fields"] = [*data.get("fields", []), *await closed_fields(loop, guild_id, lang)]
+    embed = to_embed(data)
     if not groups:
         return embed, static_view()
     return embed, group_view(loop, groups, position, lang, chosen)
@@ -163,19 +156,6 @@ def _title(loop: ImprovementLoop, topic_id: str, lang: Lang) -> str:
 # ---------------------------------------------------------------------------------------- components
 
 
-async def _open(interaction: discord.Interaction) -> tuple[ImprovementLoop, Lang] | None:
-    """Components are not covered by the admin group's check, so each click checks again."""
-    services = interaction.client.services  # type: ignore[attr-defined]
-    lang = interaction_lang(interaction, services.settings.default_lang)
-    if interaction.guild_id is None or not is_moderator(interaction, services.settings.editor_role_ids):
-        await interaction.response.send_message(
-            t("error_not_moderator", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
-        return None
-    await _settle(services)
-    return ImprovementLoop(services.db, services.store), lang
-
-
 async def _show(interaction: discord.Interaction, message: tuple[discord.Embed, discord.ui.View]) -> None:
     embed, view = message
     await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
@@ -216,7 +196,7 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await _open(interaction)
+        opened = await open_panel(interaction)
         if opened is None:
             return
         loop, lang = opened
@@ -257,7 +237,7 @@ class DecisionButton(
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await _open(interaction)
+        opened = await open_panel(interaction)
         if opened is None:
             return
         loop, lang = opened
@@ -266,12 +246,10 @@ class DecisionButton(
         items: list[Any] = await (loop.open_suggestions(guild_id) if on_suggestion else loop.open_groups(guild_id))
         position = _find(items, self.key, self.topic_id if on_suggestion else None)
         attaching = self.action in ("att", "acc")
-        home = interaction.client.services.settings.home_guild_id  # type: ignore[attr-defined]
-        if attaching and home is not None and guild_id != home:
-            # A learned alias changes the content every server shares: like a live edit, it is
-            # made in the home server when there is one.
+        if attaching and not loop.may_attach(guild_id):
+            # With a home server, a learned alias is shared content: only its moderators attach.
             await interaction.response.send_message(
-                t("error_not_home_guild", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
+                t("als_not_home_guild", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
         if position is None or (attaching and self.topic_id not in loop.store.current.topics):
@@ -305,7 +283,7 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:ins:n
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await _open(interaction)
+        opened = await open_panel(interaction)
         if opened is None:
             return
         loop, lang = opened
@@ -323,7 +301,8 @@ async def _attach(
         log.exception("attaching a learned alias to %s failed in guild %s", topic_id, guild_id)
         return t("ins_failed", lang)
     key = "ins_attached" if attached.answers_now else "ins_attached_weak"
-    return t(key, lang, alias=quote_user_text(attached.alias, 200), topic=_title(loop, topic_id, lang))
+    scope = t("als_scope_shared" if attached.shared else "als_scope_guild", lang)
+    return t(key, lang, alias=quote_user_text(attached.alias, 200), topic=_title(loop, topic_id, lang)) + "\n" + scope
 
 
 DYNAMIC_ITEMS = (TopicSelect, DecisionButton, NextButton)

@@ -50,6 +50,25 @@ POPULAR_ZONES = (
     "Asia/Singapore",
 )
 TEXT_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
+
+
+class TipChannel(app_commands.Transformer):
+    """The tips-set channel option: Discord's picker offers text and announcement channels
+    only (``channel_types`` on the option). The value stays the AppCommandChannel Discord
+    sent, since the bot keeps no guild cache; ``TipSchedulePanel.set`` still refuses any
+    other type with a clear message (a client may send what an older registration allowed)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return list(TEXT_CHANNEL_TYPES)
+
+    async def transform(self, interaction: discord.Interaction, value: object, /) -> object:
+        return value
+
 PERMISSION_LOOKUP_SECONDS = 10
 NEEDED_PERMISSIONS = (
     ("view_channel", "tips_perm_view"),

@@ -1,0 +1,79 @@
+"""`cmo-bot db rotate-hash-key`: switch the database to a new hash key without losing who is who.
+
+Hashes cannot be recomputed from user ids (the ids are never stored), so every stored hash is
+wrapped instead: ``new_hash = HMAC(new_key, old_hash)``. The hasher then computes the same
+thing from an id by applying the retired key first (see bot/storage/identity.py), so
+/privacy forget-me keeps finding a user's earlier rows.
+
+The retired key is kept in table ``meta``: the bot needs it to compute hashes, and on its own
+it no longer links anything in this database to an id (that needs the new, outer key). It
+does still re-identify backups made before the rotation, which used it as their only key.
+
+Every hash column is rewritten in one transaction together with the new fingerprint, so an
+interrupted rotation leaves the database on the old key, whole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from bot.storage.database import Database
+from bot.storage.hash_key import FINGERPRINT_META, RETIRED_META, HashKey, HashKeyError, fingerprint
+from bot.storage.identity import hmac_hex
+
+log = logging.getLogger(__name__)
+
+# (table, column): every place a user hash is stored.
+HASH_COLUMNS = (("questions", "user_hash"), ("feedback", "user_hash"), ("topic_revisions", "editor_hash"))
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    rows: int  # rows whose hash was rewritten
+    users: int  # distinct hashes
+    already: bool = False  # the database already used the new key: nothing changed
+
+
+async def rotate_hash_key(db: Database, old: HashKey, new: HashKey, *, old_variable: str) -> RotationResult:
+    """Rewrite every stored hash from ``old`` to ``new``; refuse an ``old`` key that is not the
+    database's (``old_variable`` is named in that message)."""
+    if old.key == new.key:
+        raise HashKeyError(f"{old_variable}: the old and the new key are the same; nothing to rotate")
+    row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (FINGERPRINT_META,))
+    stored = None if row is None else row["value"]
+    if stored == fingerprint(new.key):
+        return RotationResult(0, 0, already=True)
+    if stored is not None and stored != fingerprint(old.key):
+        raise HashKeyError(
+            f"{old_variable}: the old key ({old.source}) is not the key the database {db.path} was written with; "
+            "nothing was changed"
+        )
+    changed = 0
+    seen: set[str] = set()
+    async with db.transaction() as conn:
+        for table, column in HASH_COLUMNS:
+            async with conn.execute(
+                f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} != ''"
+            ) as cursor:
+                hashes = [str(r[0]) for r in await cursor.fetchall()]
+            seen.update(hashes)
+            for old_hash in hashes:
+                async with conn.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE {column} = ?",
+                    (hmac_hex(new.key, old_hash.encode("ascii")), old_hash),
+                ) as cursor:
+                    changed += cursor.rowcount
+        async with conn.execute("SELECT value FROM meta WHERE key = ?", (RETIRED_META,)) as cursor:
+            retired_row = await cursor.fetchone()
+        retired = [] if retired_row is None else json.loads(retired_row["value"])
+        retired.append(old.key.hex())
+        for key, value in ((RETIRED_META, json.dumps(retired)), (FINGERPRINT_META, fingerprint(new.key))):
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+    await db.checkpoint()  # the old hashes out of the WAL too
+    log.info("rotated the hash key: %d rows, %d distinct hashes", changed, len(seen))
+    return RotationResult(changed, len(seen))
