@@ -152,6 +152,7 @@ async def _ask_async(question: str, lang: str, settings: Settings, *, as_json: b
 
     services = await Services.open(settings)
     try:
+        services.asking.wait_for_model = True  # one question: worth the model's full answer
         result = await services.asking.ask(question, lang, Asker(locale=lang), command="cli-ask")
     finally:
         await services.close()

@@ -139,13 +139,23 @@ async def test_stats_shows_the_guilds_numbers_with_a_png_chart(harness):
     assert message["flags"] & EPHEMERAL
     (embed,) = message["embeds"]
     assert embed["title"] == t("ins_stats_title", "nl", days=7)
-    assert embed["description"] == t("ins_stats_summary", "nl", asked=3, answered=1, share="33%")
+    assert embed["description"] == t(
+        "ins_stats_summary",
+        "nl",
+        asked=3,
+        answered=1,
+        answered_share="33%",
+        guessed=0,
+        guessed_share="0%",
+        unanswered=2,
+        unanswered_share="67%",
+    )
     fields = {field["name"]: field["value"] for field in embed["fields"]}
     assert fields[t("ins_stats_top_unanswered", "nl")].startswith('2× "')
     assert "roas" in fields[t("ins_stats_top_unanswered", "nl")].lower()
     assert f"1× {title_of(harness, 'cmo-responsibilities')}" in fields[t("ins_stats_top_topics", "nl")]
     assert fields[t("ins_stats_lowest_rated", "nl")] == f"{title_of(harness, 'cmo-responsibilities')}: 👍 0 · 👎 1"
-    assert fields[t("ins_stats_per_day", "nl")].splitlines()[-1].endswith(" 1 / 3")
+    assert fields[t("ins_stats_per_day", "nl")].splitlines()[-1].endswith(" 1 / 0 / 2")
     assert embed["image"]["url"] == "attachment://questions.png"
     (attachment,) = message["attachments"]
     assert attachment["filename"] == "questions.png"
@@ -331,7 +341,7 @@ async def test_export_is_a_csv_without_user_identifiers(harness):
     data = fake.attachment_data[int(attachment["id"])]
     text = data.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0] == ["time", "command", "locale", "question", "topic", "score", "feedback"]
+    assert table[0] == ["time", "command", "locale", "question", "topic", "score", "feedback", "outcome"]
     assert len(table) == 4
     by_question = {row[3]: row for row in table[1:]}
     assert by_question["Wat doet een CMO?"][4] == "cmo-responsibilities"

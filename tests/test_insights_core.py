@@ -73,10 +73,10 @@ def test_period_starts_at_midnight_utc():
 
 
 def test_chart_is_a_png():
-    days = [DayCount(f"2026-03-{d:02d}", d % 3, d % 2) for d in range(1, 31)]
-    png = questions_chart(days, ("beantwoord", "niet beantwoord", "Vragen per dag"))
+    days = [DayCount(f"2026-03-{d:02d}", d % 3, d % 2, d % 4) for d in range(1, 31)]
+    png = questions_chart(days, ("beantwoord", "beste gok", "niet beantwoord", "Vragen per dag"))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert questions_chart([DayCount("2026-03-01", 0, 0)], ("a", "b", "c")).startswith(b"\x89PNG")
+    assert questions_chart([DayCount("2026-03-01", 0, 0)], ("a", "b", "c", "d")).startswith(b"\x89PNG")
 
 
 async def test_retention_deletes_exactly_what_is_older_than_the_period(db):

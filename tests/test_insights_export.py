@@ -29,7 +29,7 @@ def test_columns_and_values():
     data, written, truncated = questions_csv([row("Wat is ROAS?", 1), row('Financiën, "en" zo', -1), row("x")])
     table = read(data)
     assert table[0] == list(HEADER)
-    assert table[1] == ["2026-03-02T09:00:00.000Z", "ask", "nl", "Wat is ROAS?", "", "0.250", "up"]
+    assert table[1] == ["2026-03-02T09:00:00.000Z", "ask", "nl", "Wat is ROAS?", "", "0.250", "up", ""]
     assert table[2][3] == 'Financiën, "en" zo' and table[2][6] == "down"
     assert table[3][6] == ""
     assert (written, truncated) == (3, False)

@@ -22,7 +22,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-HEADER = ("time", "command", "locale", "question", "topic", "score", "feedback")
+# outcome: answer, guess (a best guess, its topic in "topic") or none for an /ask; empty for a
+# topic opened by choice. Last, so the columns before it keep their places in older sheets.
+HEADER = ("time", "command", "locale", "question", "topic", "score", "feedback", "outcome")
 # Discord allows 10 MiB per attachment for bots in most guilds; stay well below it.
 MAX_BYTES = 8 * 1024 * 1024
 # The ASCII formula starts, tab and CR, and their full-width forms (East Asian locales).
@@ -37,6 +39,14 @@ def _safe(text: str | None) -> str:
     if not text:
         return ""
     return _FORMULA_AFTER_SEPARATOR.sub(lambda match: match.group(1) + match.group(2) + "'", text)
+
+
+def _outcome(row: Mapping[str, Any]) -> str | None:
+    """The row's outcome; rows built before the column existed (a dict without it) have none."""
+    try:
+        return row["outcome"]
+    except (KeyError, IndexError):  # a dict, or a sqlite3.Row, without the column
+        return None
 
 
 def questions_csv(rows: Iterable[Mapping[str, Any]], max_bytes: int = MAX_BYTES) -> tuple[bytes, int, bool]:
@@ -56,6 +66,7 @@ def questions_csv(rows: Iterable[Mapping[str, Any]], max_bytes: int = MAX_BYTES)
                 _safe(row["topic_id"]),
                 "" if row["score"] is None else f"{row['score']:.3f}",
                 {1: "up", -1: "down"}.get(row["rating"], ""),
+                _safe(_outcome(row)),
             )
         )
         encoded = len(line.getvalue().encode())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.knowledge.model import ALIAS_MAX
 from bot.knowledge.text import tokens
@@ -38,6 +38,9 @@ class QuestionGroup:
     text: str  # the most common phrasing, as typed
     count: int
     last_asked: str
+    # The topic of the latest best guess in this group that a reader rated 👎, if any: the
+    # group is open because the bot guessed wrong, not because it found nothing.
+    rejected_guess: str | None = None
 
 
 def group_questions(rows: Iterable[tuple[str, str, str]]) -> list[QuestionGroup]:
@@ -64,6 +67,23 @@ def group_questions(rows: Iterable[tuple[str, str, str]]) -> list[QuestionGroup]
     ]
     groups.sort(key=lambda group: (-group.count, _descending(group.last_asked), group.normalised))
     return groups
+
+
+def queue_groups(
+    unanswered: Iterable[tuple[str, str, str]], rejected_guesses: Iterable[tuple[str, str, str, str]]
+) -> list[QuestionGroup]:
+    """The moderators' queue: questions the bot could not answer and best guesses rated 👎
+    (question, lang, asked_at, guessed topic), grouped together, most asked first. A group
+    with a 👎'd guess carries the topic of its latest one."""
+    rejected = list(rejected_guesses)
+    latest: dict[str, tuple[str, str]] = {}
+    for question, lang, asked_at, topic_id in rejected:
+        normalised = normalise(question)
+        if normalised:
+            key = group_key(lang or "nl", normalised)
+            latest[key] = max(latest.get(key, ("", "")), (asked_at, topic_id))
+    groups = group_questions([*unanswered, *((question, lang, asked_at) for question, lang, asked_at, _ in rejected)])
+    return [replace(group, rejected_guess=latest[group.key][1]) if group.key in latest else group for group in groups]
 
 
 def alias_text(text: str) -> str:

@@ -2,8 +2,11 @@
 
 A question group is "open" while no learned alias that counts in this server covers it, no
 moderator dismissed it, and the live content still does not answer it (a content edit can
-close a group by itself). Attaching an alias stores it and rebuilds the live content before
-returning, so the very next /ask with that question is answered.
+close a group by itself). The queue holds the questions the bot could not answer and the best
+guesses someone rated 👎; a 👎'd guess stays open until the content answers it confidently.
+
+Attaching an alias stores it and rebuilds the live content before returning, so the very next
+/ask with that question is answered.
 
 Shared content has one owner: with a home server, only its moderators attach aliases, and
 those count everywhere; without one, an alias counts only in the server that attached it
@@ -19,7 +22,7 @@ import weakref
 from dataclasses import dataclass, replace
 
 from bot.asking import answer_in
-from bot.insights.grouping import QuestionGroup, alias_text, group_questions
+from bot.insights.grouping import QuestionGroup, alias_text, queue_groups
 from bot.insights.queries import InsightsQueries
 from bot.insights.suggestions import Suggestion, find_suggestions
 from bot.knowledge.store import ContentStore
@@ -79,15 +82,27 @@ class ImprovementLoop:
         whole = {key for key, topic in dismissed if topic == WHOLE_QUESTION}
         return {alias.group_key for alias in await self.visible_aliases(guild_id)} | whole, dismissed
 
+    async def queue(self, guild_id: int) -> list[QuestionGroup]:
+        """Every question group of the queue, open or not: unanswered /ask and 👎'd best guesses."""
+        return queue_groups(
+            await self.queries.unanswered(guild_id, ALL_TIME), await self.queries.rejected_guesses(guild_id, ALL_TIME)
+        )
+
     async def open_groups(self, guild_id: int) -> list[QuestionGroup]:
         """Open unanswered question groups of one guild, most asked first."""
         closed, _ = await self._closed_keys(guild_id)
-        groups = [g for g in group_questions(await self.queries.unanswered(guild_id, ALL_TIME)) if g.key not in closed]
-        return [
-            g
-            for g in groups[:MAX_CHECKED]
-            if not answer_in(self.store, g.text, g.lang, guild_id).matched  # type: ignore[arg-type]
-        ]
+        groups = [g for g in await self.queue(guild_id) if g.key not in closed]
+        return [g for g in groups[:MAX_CHECKED] if self._still_open(g, guild_id)]
+
+    def _still_open(self, group: QuestionGroup, guild_id: int) -> bool:
+        """Whether the live content still leaves the group open. A group with a 👎'd guess
+        stays open while the search only guesses again (a reader already said the guess was
+        wrong); only a confident answer closes it. Otherwise any answer or guess does: a new
+        guess gets its own 👍/👎, and a 👎 brings the group back."""
+        answer = answer_in(self.store, group.text, group.lang, guild_id)  # type: ignore[arg-type]
+        if group.rejected_guess is not None:
+            return answer.outcome != "answer"
+        return not answer.matched
 
     async def closed_groups(self, guild_id: int) -> list[ClosedGroup]:
         """This server's unanswered question groups that a learned alias it sees closed, most
@@ -95,7 +110,7 @@ class ImprovementLoop:
         by_key: dict[str, LearnedAlias] = {}
         for alias in await self.visible_aliases(guild_id):
             by_key.setdefault(alias.group_key, alias)
-        groups = group_questions(await self.queries.unanswered(guild_id, ALL_TIME))
+        groups = await self.queue(guild_id)
         return [ClosedGroup(group, by_key[group.key]) for group in groups if group.key in by_key]
 
     async def open_suggestions(self, guild_id: int) -> list[Suggestion]:

@@ -16,11 +16,32 @@ from bot.storage.database import Database
 OPEN_COMMANDS = ("explain", "open-button", "related-select", "topics-select")
 
 
+# How an /ask went: 'answer', 'guess' or 'none'. Rows logged before migration 0007 have no
+# outcome: an answer where a topic was shown, else none (what the bot then meant by it).
+OUTCOME = "COALESCE({p}outcome, CASE WHEN {p}topic_id IS NULL THEN 'none' ELSE 'answer' END)"
+
+
+def outcome_sql(table: str = "") -> str:
+    """The outcome of an /ask row as SQL, optionally for a table alias (``q``)."""
+    return OUTCOME.format(p=f"{table}." if table else "")
+
+
 @dataclass(frozen=True)
 class DayCount:
     day: str  # YYYY-MM-DD, UTC
     answered: int
     unanswered: int
+    guessed: int = 0  # a best guess, said as such: neither answered nor unanswered
+
+
+@dataclass(frozen=True)
+class GuessRating:
+    """The best guesses that named one topic, and how their readers rated them."""
+
+    topic_id: str
+    guesses: int
+    up: int
+    down: int
 
 
 @dataclass(frozen=True)
@@ -35,23 +56,36 @@ class InsightsQueries:
         self._db = db
 
     async def unanswered(self, guild_id: int, since: str) -> list[tuple[str, str, str]]:
-        """(question, lang, asked_at) of every /ask without a match."""
+        """(question, lang, asked_at) of every /ask the bot said it could not answer."""
         rows = await self._db.fetchall(
             "SELECT question, lang, asked_at FROM questions "
-            "WHERE guild_id = ? AND asked_at >= ? AND command = 'ask' AND topic_id IS NULL",
+            f"WHERE guild_id = ? AND asked_at >= ? AND command = 'ask' AND {outcome_sql()} = 'none'",
             (guild_id, since),
         )
         return [(row["question"], row["lang"] or "nl", row["asked_at"]) for row in rows]
 
-    async def per_day(self, guild_id: int, since: str) -> list[DayCount]:
+    async def rejected_guesses(self, guild_id: int, since: str) -> list[tuple[str, str, str, str]]:
+        """(question, lang, asked_at, guessed topic) of every best guess that someone rated 👎:
+        the bot was unsure and a reader confirmed it missed, so it belongs in the unanswered queue."""
         rows = await self._db.fetchall(
-            "SELECT substr(asked_at, 1, 10) AS day, "
-            "SUM(topic_id IS NOT NULL) AS answered, SUM(topic_id IS NULL) AS unanswered "
-            "FROM questions WHERE guild_id = ? AND asked_at >= ? AND command = 'ask' "
-            "GROUP BY day ORDER BY day",
+            "SELECT q.question, q.lang, q.asked_at, q.topic_id FROM questions q "
+            "WHERE q.guild_id = ? AND q.asked_at >= ? AND q.command = 'ask' AND q.outcome = 'guess' "
+            "AND q.topic_id IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.rating < 0)",
             (guild_id, since),
         )
-        return [DayCount(row["day"], int(row["answered"]), int(row["unanswered"])) for row in rows]
+        return [(row["question"], row["lang"] or "nl", row["asked_at"], row["topic_id"]) for row in rows]
+
+    async def per_day(self, guild_id: int, since: str) -> list[DayCount]:
+        rows = await self._db.fetchall(
+            "SELECT day, SUM(outcome = 'answer') AS answered, SUM(outcome = 'guess') AS guessed, "
+            "SUM(outcome = 'none') AS unanswered FROM ("
+            f"SELECT substr(asked_at, 1, 10) AS day, {outcome_sql()} AS outcome "
+            "FROM questions WHERE guild_id = ? AND asked_at >= ? AND command = 'ask'"
+            ") GROUP BY day ORDER BY day",
+            (guild_id, since),
+        )
+        return [DayCount(row["day"], int(row["answered"]), int(row["unanswered"]), int(row["guessed"])) for row in rows]
 
     async def top_topics(self, guild_id: int, since: str, limit: int) -> list[tuple[str, int]]:
         """Topics read most, whether answered to a question or opened by choice."""
@@ -64,14 +98,29 @@ class InsightsQueries:
         return [(row["topic_id"], int(row["n"])) for row in rows]
 
     async def ratings(self, guild_id: int, since: str) -> list[TopicRating]:
-        """👍 and 👎 per topic; every user's rating of every answer counts once."""
+        """👍 and 👎 per topic on answers (not best guesses: a 👎 on a guess says the guess was
+        wrong, not that the topic is bad); every user's rating of every answer counts once."""
         rows = await self._db.fetchall(
             "SELECT q.topic_id, SUM(f.rating > 0) AS up, SUM(f.rating < 0) AS down "
             "FROM feedback f JOIN questions q ON q.id = f.question_id "
-            "WHERE q.guild_id = ? AND q.asked_at >= ? AND q.topic_id IS NOT NULL GROUP BY q.topic_id",
+            "WHERE q.guild_id = ? AND q.asked_at >= ? AND q.topic_id IS NOT NULL "
+            "AND (q.outcome IS NULL OR q.outcome = 'answer') GROUP BY q.topic_id",
             (guild_id, since),
         )
         return [TopicRating(row["topic_id"], int(row["up"]), int(row["down"])) for row in rows]
+
+    async def guess_ratings(self, guild_id: int, since: str) -> list[GuessRating]:
+        """Per guessed topic: how many /ask got it as a best guess, and their 👍 and 👎."""
+        rows = await self._db.fetchall(
+            "SELECT q.topic_id, COUNT(*) AS guesses, COALESCE(SUM(f.up), 0) AS up, COALESCE(SUM(f.down), 0) AS down "
+            "FROM questions q LEFT JOIN ("
+            "SELECT question_id, SUM(rating > 0) AS up, SUM(rating < 0) AS down FROM feedback GROUP BY question_id"
+            ") f ON f.question_id = q.id "
+            "WHERE q.guild_id = ? AND q.asked_at >= ? AND q.command = 'ask' AND q.outcome = 'guess' "
+            "AND q.topic_id IS NOT NULL GROUP BY q.topic_id",
+            (guild_id, since),
+        )
+        return [GuessRating(row["topic_id"], int(row["guesses"]), int(row["up"]), int(row["down"])) for row in rows]
 
     async def user_events(self, guild_id: int, since: str) -> list[sqlite3.Row]:
         """Asks and opens per user, in time order: the raw material for suggestions."""
@@ -86,9 +135,11 @@ class InsightsQueries:
     async def export_rows(self, guild_id: int, since: str) -> list[sqlite3.Row]:
         """What the CSV export holds, one row per question; user_hash is not selected, so it
         cannot leak. ``up``/``down`` count every user's rating; ``rating`` is the majority
-        (1, -1, or None when there is none or a tie)."""
+        (1, -1, or None when there is none or a tie); ``outcome`` is how an /ask went (answer,
+        guess, none), None for a topic opened by choice."""
         return await self._db.fetchall(
             "SELECT q.asked_at, q.command, q.locale, q.question, q.topic_id, q.score, "
+            f"CASE WHEN q.command = 'ask' THEN {outcome_sql('q')} ELSE q.outcome END AS outcome, "
             "COALESCE(f.up, 0) AS up, COALESCE(f.down, 0) AS down, "
             "CASE WHEN f.up > f.down THEN 1 WHEN f.down > f.up THEN -1 END AS rating "
             "FROM questions q LEFT JOIN ("

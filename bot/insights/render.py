@@ -19,6 +19,7 @@ FIELD_VALUE_LIMIT = 1024
 DESCRIPTION_LIMIT = 4096
 PER_DAY_LINES = 14
 QUEUE_PREVIEW = 5
+TOP_GUESSES = 5
 CHART_NAME = "questions.png"
 
 Quote = Callable[..., str]
@@ -41,16 +42,30 @@ def _title(topics: Mapping[str, Topic], topic_id: str, lang: Lang) -> str:
     return topic.title.get(lang) if topic else topic_id
 
 
+def _share(value: float | None) -> str:
+    return f"{value or 0:.0%}"
+
+
 def stats_embed(stats: Stats, days: int, topics: Mapping[str, Topic], lang: Lang, quote: Quote) -> Embed:
     if stats.asked:
-        share = f"{stats.answered_share:.0%}"
-        description = t("ins_stats_summary", lang, asked=stats.asked, answered=stats.answered, share=share)
+        description = t(
+            "ins_stats_summary",
+            lang,
+            asked=stats.asked,
+            answered=stats.answered,
+            answered_share=_share(stats.answered_share),
+            guessed=stats.guessed,
+            guessed_share=_share(stats.guessed_share),
+            unanswered=stats.unanswered,
+            unanswered_share=_share(stats.unanswered_share),
+        )
     else:
         description = t("ins_stats_empty", lang)
-    per_day = [f"`{day.day}`  {day.answered} / {day.answered + day.unanswered}" for day in stats.days[-PER_DAY_LINES:]]
+    per_day = [f"`{day.day}`  {day.answered} / {day.guessed} / {day.unanswered}" for day in stats.days[-PER_DAY_LINES:]]
     top = [f"{n}× {_title(topics, topic_id, lang)}" for topic_id, n in stats.top_topics]
     unanswered = [f'{group.count}× "{quote(group.text, 120)}"' for group in stats.top_unanswered]
     rated = [f"{_title(topics, r.topic_id, lang)}: 👍 {r.up} · 👎 {r.down}" for r in stats.lowest_rated]
+    guesses = _guess_lines(stats, topics, lang)
     embed: Embed = {
         "title": t("ins_stats_title", lang, days=days),
         "description": description,
@@ -58,6 +73,7 @@ def stats_embed(stats: Stats, days: int, topics: Mapping[str, Topic], lang: Lang
         "fields": [
             {"name": t("ins_stats_per_day", lang), "value": _lines(per_day, lang), "inline": True},
             {"name": t("ins_stats_top_topics", lang), "value": _lines(top, lang), "inline": True},
+            {"name": t("ins_stats_guesses", lang), "value": _lines(guesses, lang), "inline": False},
             {"name": t("ins_stats_top_unanswered", lang), "value": _lines(unanswered, lang), "inline": False},
             {"name": t("ins_stats_lowest_rated", lang), "value": _lines(rated, lang), "inline": False},
         ],
@@ -67,24 +83,50 @@ def stats_embed(stats: Stats, days: int, topics: Mapping[str, Topic], lang: Lang
     return embed
 
 
+def _guess_lines(stats: Stats, topics: Mapping[str, Topic], lang: Lang) -> list[str]:
+    """The best guesses apart from answers: a total with its 👍/👎, then the guessed topics
+    that were rated down most (a candidate for a better alias or topic)."""
+    if not stats.guessed:
+        return []
+    lines = [t("ins_stats_guesses_total", lang, count=stats.guessed, up=stats.guesses_up, down=stats.guesses_down)]
+    for guess in stats.guesses[:TOP_GUESSES]:
+        title = _title(topics, guess.topic_id, lang)
+        lines.append(t("ins_stats_guess_line", lang, topic=title, count=guess.guesses, up=guess.up, down=guess.down))
+    return lines
+
+
+def _guess_mark(group: QuestionGroup, topics: Mapping[str, Topic] | None, lang: Lang) -> str:
+    """ " (best guess: <topic>, 👎)" for a group in the queue because a guess was rated down."""
+    if group.rejected_guess is None:
+        return ""
+    return " " + t("ins_rejected_guess", lang, topic=_title(topics or {}, group.rejected_guess, lang))
+
+
 def group_embed(
-    groups: Sequence[QuestionGroup], position: int, lang: Lang, quote: Quote, status: str | None = None
+    groups: Sequence[QuestionGroup],
+    position: int,
+    lang: Lang,
+    quote: Quote,
+    status: str | None = None,
+    topics: Mapping[str, Topic] | None = None,
 ) -> Embed:
-    """One open question group in detail, the next few as a preview; `status` reports the last action."""
+    """One open question group in detail, the next few as a preview; `status` reports the last
+    action. A group there because a best guess got a 👎 says so, with the guessed topic."""
     head = f"{status}\n\n" if status else ""
     if not groups:
         return {"description": head + t("ins_unanswered_none", lang), "color": GREY}
     group = groups[position]
     body = t("ins_unanswered_body", lang, count=group.count, date=group.last_asked[:10], language=group.lang)
+    mark = _guess_mark(group, topics, lang).strip() + "\n" if group.rejected_guess else ""
     embed: Embed = {
         "title": t("ins_unanswered_title", lang, index=position + 1, total=len(groups)),
-        "description": (head + f"> {quote(group.text, 1000)}\n\n" + body)[:DESCRIPTION_LIMIT],
+        "description": (head + f"> {quote(group.text, 1000)}\n{mark}\n" + body)[:DESCRIPTION_LIMIT],
         "color": COLOUR,
         "fields": [],
     }
     following = [*groups[position + 1 :], *groups[:position]][:QUEUE_PREVIEW]
     if following:
-        lines = [f'{other.count}× "{quote(other.text, 100)}"' for other in following]
+        lines = [f'{other.count}× "{quote(other.text, 100)}"{_guess_mark(other, topics, lang)}' for other in following]
         embed["fields"].append({"name": t("ins_also_open", lang), "value": _lines(lines, lang)})
     return embed
 

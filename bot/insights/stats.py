@@ -1,4 +1,9 @@
-"""The numbers behind /cmo-admin stats, for one guild over the last N days (UTC)."""
+"""The numbers behind /cmo-admin stats, for one guild over the last N days (UTC).
+
+An /ask ends in one of three outcomes: answered, a best guess (said as such), or not answered.
+Guesses are counted apart from answers, with their own 👍/👎, so a moderator can see how often
+the bot was unsure and how often it was right when it was.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from bot.insights.grouping import QuestionGroup, group_questions
-from bot.insights.queries import DayCount, InsightsQueries, TopicRating
+from bot.insights.queries import DayCount, GuessRating, InsightsQueries, TopicRating
 from bot.storage.timestamps import to_utc_iso
 
 TOP = 5
@@ -17,19 +22,44 @@ class Stats:
     days: tuple[DayCount, ...]  # every day of the period, oldest first, zeros included
     top_topics: tuple[tuple[str, int], ...]
     top_unanswered: tuple[QuestionGroup, ...]
-    lowest_rated: tuple[TopicRating, ...]
+    lowest_rated: tuple[TopicRating, ...]  # answers only
+    guesses: tuple[GuessRating, ...] = ()  # every guessed topic, most 👎 first
 
     @property
     def asked(self) -> int:
-        return sum(day.answered + day.unanswered for day in self.days)
+        return sum(day.answered + day.guessed + day.unanswered for day in self.days)
 
     @property
     def answered(self) -> int:
         return sum(day.answered for day in self.days)
 
     @property
+    def guessed(self) -> int:
+        return sum(day.guessed for day in self.days)
+
+    @property
+    def unanswered(self) -> int:
+        return sum(day.unanswered for day in self.days)
+
+    @property
+    def guesses_up(self) -> int:
+        return sum(guess.up for guess in self.guesses)
+
+    @property
+    def guesses_down(self) -> int:
+        return sum(guess.down for guess in self.guesses)
+
+    @property
     def answered_share(self) -> float | None:
         return self.answered / self.asked if self.asked else None
+
+    @property
+    def guessed_share(self) -> float | None:
+        return self.guessed / self.asked if self.asked else None
+
+    @property
+    def unanswered_share(self) -> float | None:
+        return self.unanswered / self.asked if self.asked else None
 
 
 def period_start(now: datetime, days: int) -> datetime:
@@ -47,9 +77,12 @@ async def collect_stats(queries: InsightsQueries, guild_id: int, now: datetime, 
         all_days.append(counted.get(day, DayCount(day, 0, 0)))
     ratings = [rating for rating in await queries.ratings(guild_id, since) if rating.down > 0]
     ratings.sort(key=lambda r: (r.up / (r.up + r.down), -r.down, r.topic_id))
+    guesses = await queries.guess_ratings(guild_id, since)
+    guesses.sort(key=lambda g: (-g.down, -g.guesses, g.topic_id))
     return Stats(
         days=tuple(all_days),
         top_topics=tuple(await queries.top_topics(guild_id, since, TOP)),
         top_unanswered=tuple(group_questions(await queries.unanswered(guild_id, since))[:TOP]),
         lowest_rated=tuple(ratings[:TOP]),
+        guesses=tuple(guesses),
     )

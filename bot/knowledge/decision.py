@@ -25,9 +25,13 @@ FEATURES = (
     "coverage",  # share of the question's IDF weight the first topic explains
     "unit_coverage",  # the same, by the topic's best single sentence, item or alias
     "missing",  # weight of the most informative question word the topic lacks entirely
+    "rarest",  # weight of the rarest question word the first topic contains
     "resemblance",  # how closely the question reads like one of its titles or aliases
     "lead",  # first topic's rank score minus the second's
     "unknown_share",  # share of the question's weight in words no topic uses
+    "passage",  # the first topic has a sentence or item that answers what kind of fact was asked
+    "clause_coverage",  # coverage of the sentence that asks, in a message of several
+    "clause_unknown_share",  # its share of unknown words
     "unknown_role",  # names a C-level role no topic covers (cso, cto, ...)
     "content_words",  # how many content words the question has (log)
     "other_language",  # the first topic was found through the other language's text

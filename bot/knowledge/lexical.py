@@ -59,6 +59,7 @@ class LexicalHit:
     coverage: float  # share of the question's IDF weight this topic explains: 0-1
     unit_coverage: float  # the same, by its best single sentence, item or alias
     missing: float  # weight of the most informative question word the topic lacks
+    rarest: float  # weight of the rarest question word the topic contains
     resemblance: float  # closest title/alias, 0-1
 
 
@@ -245,6 +246,14 @@ class LexicalIndex:
         missing = [view.idf.get(t, view.unknown_weight) / top for t in query_terms if t not in topic_terms]
         return max(missing, default=0.0)
 
+    def rarest_covered(self, query_terms: tuple[str, ...], lang: Lang, topic_id: str) -> float:
+        """The weight of the rarest question word the topic does contain, relative to the
+        rarest word overall: "ceurvorst" or "402" found is strong evidence, "cmo" found is not."""
+        view = self._views[lang]
+        top = max(view.idf.values(), default=1.0)
+        topic_terms = view.all_terms.get(topic_id, set())
+        return max((view.idf[t] / top for t in query_terms if t in topic_terms and t in view.idf), default=0.0)
+
     def _resemblance(self, question: str, lang: Lang) -> dict[str, float]:
         view = self._views[lang]
         content = content_string(question, lang)
@@ -273,6 +282,7 @@ class LexicalIndex:
                 self.coverage(query.terms, lang, topic_id),
                 self.unit_coverage(query.terms, lang, topic_id),
                 self.missing_weight(query.terms, lang, topic_id),
+                self.rarest_covered(query.terms, lang, topic_id),
                 resemblance.get(topic_id, 0.0),
             )
             for topic_id in dict.fromkeys([*candidates, *resemblance])

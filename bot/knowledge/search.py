@@ -22,7 +22,7 @@ from bot.knowledge.lexical import LexicalIndex
 from bot.knowledge.model import Lang, Topic
 from bot.knowledge.passage import find_passage
 from bot.knowledge.semantic import SemanticIndex
-from bot.knowledge.text import fold, guess_language, tokens
+from bot.knowledge.text import ask_clause, fold, guess_language, tokens
 
 # Matches in the other language's text count, slightly less (loanwords, mixed questions).
 OTHER_LANGUAGE_FACTOR = 0.85
@@ -58,6 +58,7 @@ class _Candidate:
     coverage: float = 0.0
     unit_coverage: float = 0.0
     missing: float = 1.0
+    rarest: float = 0.0
     resemblance: float = 0.0
     semantic: float = 0.0
     other_language: bool = False
@@ -107,6 +108,7 @@ class SearchIndex:
                 candidate.coverage = max(candidate.coverage, factor * hit.coverage)
                 candidate.unit_coverage = max(candidate.unit_coverage, factor * hit.unit_coverage)
                 candidate.missing = min(candidate.missing, hit.missing)
+                candidate.rarest = max(candidate.rarest, factor * hit.rarest)
                 candidate.resemblance = max(candidate.resemblance, factor * hit.resemblance)
         semantic_first: str | None = None
         semantic_lead = 0.0
@@ -123,8 +125,16 @@ class SearchIndex:
         ranked = sorted(candidates.items(), key=lambda item: (item[1].rank, item[1].coverage), reverse=True)
         if not ranked:
             return [], {}
-        first = ranked[0][1]
+        first_id, first = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else _Candidate()
+        clause = ask_clause(question)
+        clause_coverage, clause_unknown = first.coverage, min(unknown_shares)
+        if clause != question:
+            query = self.lexical.query_terms(clause, lang)
+            total = sum(self.lexical.weight(term, lang) for term in query.terms)
+            unknown = sum(self.lexical.weight(term, lang) for term in query.unknown)
+            clause_coverage = self.lexical.coverage(query.terms, lang, first_id)
+            clause_unknown = unknown / total if total else 1.0
         if semantic_first is not None:
             best_other = max((c.semantic for t, c in ranked[1:]), default=0.0)
             semantic_lead = first.semantic - best_other
@@ -132,9 +142,13 @@ class SearchIndex:
             "coverage": first.coverage,
             "unit_coverage": first.unit_coverage,
             "missing": first.missing,
+            "rarest": first.rarest,
             "resemblance": first.resemblance,
             "lead": first.rank - second.rank,
             "unknown_share": min(unknown_shares),
+            "passage": 1.0 if find_passage(question, self._topics[first_id], lang) else 0.0,
+            "clause_coverage": clause_coverage,
+            "clause_unknown_share": clause_unknown,
             "unknown_role": 1.0 if roles else 0.0,
             "content_words": math.log1p(content_words),
             "other_language": 1.0 if first.other_language else 0.0,

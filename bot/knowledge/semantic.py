@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.knowledge.model import LANGS, Topic
 
 log = logging.getLogger(__name__)
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # e5 cosines sit in a narrow band; this maps that band onto 0-1 for ranking.
 COSINE_FLOOR, COSINE_CEILING = 0.75, 0.92
 # Vectors of the bundled content, made by `python -m bot.knowledge.semantic`.
@@ -52,7 +54,10 @@ def topic_units(topic: Topic) -> list[str]:
     for lang in LANGS:
         units.append(f"{topic.title.get(lang)}. {topic.summary.get(lang)}")
         units.extend(topic.aliases.get(lang))
+        units.extend(part for part in _SENTENCE.split(topic.body.get(lang)) if len(part) > 20)
         for section in topic.sections:
+            if section.text is not None:
+                units.append(section.text.get(lang))
             units.extend(item.get(lang) for item in section.items or ())
     return units
 

@@ -128,3 +128,15 @@ _DUTCH_MARKERS = frozenset(
     "de het een wat doet is zijn hoe waarom wie welke van voor en met naar in op over tussen "
     "moet kan vertel me uitleg verschil eigenlijk je jij wij we".split()
 )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def ask_clause(text: str) -> str:
+    """The sentence that asks, in a message of several ("I'm new here. What does a CMO do?
+    Thanks!"): the last one ending in a question mark, else the whole text. Context around it
+    is chat, not the question."""
+    parts = [part for part in _SENTENCE_END.split(text.strip()) if tokens(part)]
+    asking = [part for part in parts if part.rstrip().endswith("?")]
+    return asking[-1] if len(parts) > 1 and asking else text

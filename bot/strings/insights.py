@@ -6,27 +6,42 @@ STRINGS: dict[str, dict[str, str]] = {
     # -- /cmo-admin stats ------------------------------------------------------------------
     "ins_stats_title": {"nl": "Vragen in de afgelopen {days} dagen", "en": "Questions in the last {days} days"},
     "ins_stats_summary": {
-        "nl": "{asked} vragen gesteld met /vraag, waarvan {answered} beantwoord ({share}).",
-        "en": "{asked} questions asked with /ask, {answered} of them answered ({share}).",
+        "nl": "{asked} vragen gesteld met /vraag: {answered} beantwoord ({answered_share}), {guessed} met een "
+        "beste gok ({guessed_share}), {unanswered} zonder antwoord ({unanswered_share}).",
+        "en": "{asked} questions asked with /ask: {answered} answered ({answered_share}), {guessed} with a best "
+        "guess ({guessed_share}), {unanswered} unanswered ({unanswered_share}).",
     },
     "ins_stats_empty": {
         "nl": "In deze periode is in deze server nog niets gevraagd.",
         "en": "Nothing was asked in this server in this period.",
     },
-    "ins_stats_per_day": {"nl": "Per dag (beantwoord / totaal)", "en": "Per day (answered / total)"},
+    "ins_stats_per_day": {
+        "nl": "Per dag (beantwoord / gok / geen antwoord)",
+        "en": "Per day (answered / guess / unanswered)",
+    },
+    "ins_stats_guesses": {"nl": "Beste gokken", "en": "Best guesses"},
+    "ins_stats_guesses_total": {
+        "nl": "{count} keer een beste gok, 👍 {up} · 👎 {down}",
+        "en": "{count} best guesses, 👍 {up} · 👎 {down}",
+    },
+    "ins_stats_guess_line": {
+        "nl": "{topic}: {count}×, 👍 {up} · 👎 {down}",
+        "en": "{topic}: {count}×, 👍 {up} · 👎 {down}",
+    },
     "ins_stats_top_topics": {"nl": "Meest gelezen onderwerpen", "en": "Most read topics"},
     "ins_stats_top_unanswered": {
         "nl": "Vaakst gestelde vragen zonder antwoord",
         "en": "Most asked unanswered questions",
     },
-    "ins_stats_lowest_rated": {"nl": "Laagst beoordeelde onderwerpen", "en": "Lowest rated topics"},
+    "ins_stats_lowest_rated": {"nl": "Laagst beoordeelde antwoorden", "en": "Lowest rated answers"},
     "ins_stats_none": {"nl": "geen", "en": "none"},
     "ins_stats_footer": {
-        "nl": "Tijden in UTC. Onbeantwoorde vragen afhandelen: /cmo-beheer onbeantwoord",
-        "en": "Times in UTC. To handle unanswered questions: /cmo-admin unanswered",
+        "nl": "Tijden in UTC. Onbeantwoorde vragen en gokken met een 👎 afhandelen: /cmo-beheer onbeantwoord",
+        "en": "Times in UTC. To handle unanswered questions and best guesses rated 👎: /cmo-admin unanswered",
     },
     "ins_chart_title": {"nl": "Vragen per dag", "en": "Questions per day"},
     "ins_chart_answered": {"nl": "beantwoord", "en": "answered"},
+    "ins_chart_guessed": {"nl": "beste gok", "en": "best guess"},
     "ins_chart_unanswered": {"nl": "niet beantwoord", "en": "not answered"},
     # -- /cmo-admin unanswered and suggestions -----------------------------------------------
     "ins_unanswered_title": {
@@ -46,6 +61,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "There are no open unanswered questions in this server. Nice!",
     },
     "ins_also_open": {"nl": "Ook nog open", "en": "Also open"},
+    "ins_rejected_guess": {"nl": "(beste gok: {topic}, 👎)", "en": "(best guess: {topic}, 👎)"},
     "ins_pick_topic": {
         "nl": "Kies het onderwerp dat deze vraag beantwoordt…",
         "en": "Pick the topic that answers this…",

@@ -52,7 +52,12 @@ class InsightsPanel:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await settle(self._services)
         stats = await collect_stats(self._loop.queries, interaction.guild_id, self._services.clock.now(), days)
-        labels = (t("ins_chart_answered", lang), t("ins_chart_unanswered", lang), t("ins_chart_title", lang))
+        labels = (
+            t("ins_chart_answered", lang),
+            t("ins_chart_guessed", lang),
+            t("ins_chart_unanswered", lang),
+            t("ins_chart_title", lang),
+        )
         png = await asyncio.to_thread(questions_chart, stats.days, labels)
         embed = stats_embed(stats, days, self._services.store.current.topics, lang, quote_user_text)
         await interaction.followup.send(
@@ -104,7 +109,7 @@ async def unanswered_message(
 ) -> tuple[discord.Embed, discord.ui.View]:
     groups = await loop.open_groups(guild_id)
     position = min(position, len(groups) - 1) if groups else 0
-    data = group_embed(groups, position, lang, quote_user_text, status)
+    data = group_embed(groups, position, lang, quote_user_text, status, loop.store.current.topics)
     data["fields"] = [*data.get("fields", []), *await closed_fields(loop, guild_id, lang)]
     embed = to_embed(data)
     if not groups:
@@ -208,7 +213,7 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins
                 interaction, await unanswered_message(loop, interaction.guild_id, lang, 0, status=t("ins_gone", lang))
             )
             return
-        embed = to_embed(group_embed(groups, position, lang, quote_user_text))
+        embed = to_embed(group_embed(groups, position, lang, quote_user_text, topics=loop.store.current.topics))
         await _show(interaction, (embed, group_view(loop, groups, position, lang, chosen)))
 
 

