@@ -134,6 +134,16 @@ async def test_rotation_rehashes_every_column_and_the_new_key_finds_the_old_rows
         again = await rotate_hash_key(db, HashKey(b"old-key", "x"), HashKey(b"new-key", "y"), old_variable="V")
         assert again.already
 
+        # The database alone holds no key: the retired one is stored wrapped under the new key.
+        stored = (await db.fetchone("SELECT value FROM meta WHERE key = 'hash_key_retired'"))[0]
+        assert b"old-key".hex() not in stored and "old-key" not in stored
+
+        # A second rotation keeps every earlier user findable.
+        await rotate_hash_key(db, HashKey(b"new-key", "x"), HashKey(b"third-key", "y"), old_variable="V")
+        third = await load_hasher(db, "third-key", None)
+        assert await repo.count_for_user(third.hash(USER)) == 1
+        assert await repo.feedback_for(theirs.id, third.hash(USER)) == 1
+
 
 async def test_rotation_refuses_a_wrong_old_key_and_changes_nothing(tmp_path: Path) -> None:
     async with await Database.open(tmp_path / "bot.sqlite3") as db:

@@ -14,6 +14,8 @@ log into rows that can and rows that cannot be found or erased any more.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -154,9 +156,36 @@ def local_key(db_path: Path) -> HashKey:
     return HashKey(_read_local_key(path), f"the generated key in {path}")
 
 
-async def retired_keys(db: Database) -> list[bytes]:
+def _keystream(key: bytes, position: int, length: int) -> bytes:
+    blocks = b"".join(
+        hmac.new(key, f"cmo-bot retired hash key {position}/{block}".encode(), hashlib.sha256).digest()
+        for block in range(length // 32 + 1)
+    )
+    return blocks[:length]
+
+
+def wrap_retired(keys: list[bytes], current: bytes) -> str:
+    """The retired keys, each XORed with a keystream derived from the CURRENT key, as JSON.
+    The database then holds no usable key: whoever has only a copy of it (or a backup made
+    before a rotation) cannot unwrap the old key without the one kept outside it."""
+    wrapped = [_xor(key, _keystream(current, i, len(key))) for i, key in enumerate(keys)]
+    return json.dumps([value.hex() for value in wrapped])
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(data, stream, strict=True))
+
+
+def unwrap_retired(stored: str | None, current: bytes) -> list[bytes]:
+    if stored is None:
+        return []
+    wrapped = [bytes.fromhex(value) for value in json.loads(stored)]
+    return [_xor(value, _keystream(current, i, len(value))) for i, value in enumerate(wrapped)]
+
+
+async def retired_keys(db: Database, current: bytes) -> list[bytes]:
     row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (RETIRED_META,))
-    return [] if row is None else [bytes.fromhex(value) for value in json.loads(row["value"])]
+    return unwrap_retired(None if row is None else row["value"], current)
 
 
 async def check_fingerprint(db: Database, key: HashKey) -> None:
@@ -181,4 +210,4 @@ async def load_hasher(db: Database, secret: str | None, secret_file: Path | None
     await move_legacy_key_out(db)
     key = configured_key(secret, secret_file) or local_key(db.path)
     await check_fingerprint(db, key)
-    return UserHasher(key.key, await retired_keys(db))
+    return UserHasher(key.key, await retired_keys(db, key.key))

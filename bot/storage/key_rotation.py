@@ -5,9 +5,10 @@ wrapped instead: ``new_hash = HMAC(new_key, old_hash)``. The hasher then compute
 thing from an id by applying the retired key first (see bot/storage/identity.py), so
 /privacy forget-me keeps finding a user's earlier rows.
 
-The retired key is kept in table ``meta``: the bot needs it to compute hashes, and on its own
-it no longer links anything in this database to an id (that needs the new, outer key). It
-does still re-identify backups made before the rotation, which used it as their only key.
+The retired key is kept in table ``meta`` wrapped under the new key (XOR with a keystream
+derived from it): the bot unwraps it at start to compute hashes, while a copy of the database
+alone, without the key kept outside it, yields no key at all, not even one that would
+re-identify a backup made before the rotation.
 
 Every hash column is rewritten in one transaction together with the new fingerprint, so an
 interrupted rotation leaves the database on the old key, whole.
@@ -15,12 +16,19 @@ interrupted rotation leaves the database on the old key, whole.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
 from bot.storage.database import Database
-from bot.storage.hash_key import FINGERPRINT_META, RETIRED_META, HashKey, HashKeyError, fingerprint
+from bot.storage.hash_key import (
+    FINGERPRINT_META,
+    RETIRED_META,
+    HashKey,
+    HashKeyError,
+    fingerprint,
+    unwrap_retired,
+    wrap_retired,
+)
 from bot.storage.identity import hmac_hex
 
 log = logging.getLogger(__name__)
@@ -67,9 +75,9 @@ async def rotate_hash_key(db: Database, old: HashKey, new: HashKey, *, old_varia
                     changed += cursor.rowcount
         async with conn.execute("SELECT value FROM meta WHERE key = ?", (RETIRED_META,)) as cursor:
             retired_row = await cursor.fetchone()
-        retired = [] if retired_row is None else json.loads(retired_row["value"])
-        retired.append(old.key.hex())
-        for key, value in ((RETIRED_META, json.dumps(retired)), (FINGERPRINT_META, fingerprint(new.key))):
+        retired = unwrap_retired(None if retired_row is None else retired_row["value"], old.key)
+        retired.append(old.key)
+        for key, value in ((RETIRED_META, wrap_retired(retired, new.key)), (FINGERPRINT_META, fingerprint(new.key))):
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
