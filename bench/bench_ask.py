@@ -23,7 +23,7 @@ Two kinds of load (both warm up on 200 evaluation questions first):
   larger than the number of distinct questions the list is cycled and the script says so.
 
 With --distinct one run prints the minimal bot and cmo-bot in both modes, cmo-bot with
-CMO_SEMANTIC=off in distinct mode, and how many questions cmo-bot decided on lexical
+CMO_SEMANTIC=off in both modes, and how many questions cmo-bot decided on lexical
 signals alone because the model's worker was busy (SemanticPool's bounded queue); cmo-bot
 then runs through bench/cmo_counted.py, which is `cmo-bot run` plus that counter.
 """
@@ -107,7 +107,14 @@ VARIANTS = {
 }
 PLANS = {
     False: ("minimal", "minimal-answer", "cmo"),
-    True: ("minimal", "minimal-distinct", "cmo-repeated", "cmo-distinct", "cmo-lexical-distinct"),
+    True: (
+        "minimal",
+        "minimal-distinct",
+        "cmo-repeated",
+        "cmo-lexical-repeated",
+        "cmo-distinct",
+        "cmo-lexical-distinct",
+    ),
 }
 
 
@@ -207,6 +214,7 @@ def main() -> None:
     if args.distinct:
         pairs = [
             ("cmo-repeated", "minimal"),
+            ("cmo-lexical-repeated", "minimal"),
             ("cmo-distinct", "minimal-distinct"),
             ("cmo-lexical-distinct", "minimal-distinct"),
         ]

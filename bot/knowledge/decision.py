@@ -30,6 +30,7 @@ FEATURES = (
     "lead",  # first topic's rank score minus the second's
     "unknown_share",  # share of the question's weight in words no topic uses
     "passage",  # the first topic has a sentence or item that answers what kind of fact was asked
+    "unknown_both",  # share of the question's weight in words neither language's text knows
     "clause_coverage",  # coverage of the sentence that asks, in a message of several
     "clause_unknown_share",  # its share of unknown words
     "unknown_role",  # names a C-level role no topic covers (cso, cto, ...)

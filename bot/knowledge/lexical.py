@@ -50,6 +50,7 @@ class QueryTerms:
     terms: tuple[str, ...]
     unknown: tuple[str, ...]  # terms no topic uses in this language (after typo correction)
     unknown_roles: tuple[str, ...]  # C-level acronyms no topic covers (cso, cto, ...)
+    unknown_words: tuple[str, ...] = ()  # the words as typed behind `unknown` (not roles)
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class LexicalIndex:
         stops = stop_words(lang)
         result: list[str] = []
         unknown: list[str] = []
+        unknown_words: list[str] = []
         roles: list[str] = []
         for word in tokens(question)[:MAX_QUERY_WORDS]:
             if word in stops:
@@ -189,7 +191,13 @@ class LexicalIndex:
                     continue
             result.append(stemmed)
             unknown.append(stemmed)
-        return QueryTerms(tuple(dict.fromkeys(result)), tuple(dict.fromkeys(unknown)), tuple(dict.fromkeys(roles)))
+            unknown_words.append(word)
+        return QueryTerms(
+            tuple(dict.fromkeys(result)),
+            tuple(dict.fromkeys(unknown)),
+            tuple(dict.fromkeys(roles)),
+            tuple(dict.fromkeys(unknown_words)),
+        )
 
     def weight(self, term: str, lang: Lang) -> float:
         view = self._views[lang]

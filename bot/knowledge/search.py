@@ -22,12 +22,12 @@ from bot.knowledge.lexical import LexicalIndex
 from bot.knowledge.model import Lang, Topic
 from bot.knowledge.passage import find_passage
 from bot.knowledge.semantic import SemanticIndex
-from bot.knowledge.text import ask_clause, fold, guess_language, tokens
+from bot.knowledge.text import ask_clause, fold, guess_language, stem, tokens
 
 # Matches in the other language's text count, slightly less (loanwords, mixed questions).
 OTHER_LANGUAGE_FACTOR = 0.85
 # Rank: how much each signal counts when ordering topics.
-RANK_WEIGHTS = {"bm25": 0.5, "coverage": 0.3, "resemblance": 0.2, "semantic": 0.6}
+RANK_WEIGHTS = {"bm25": 0.5, "coverage": 0.3, "resemblance": 0.1, "semantic": 1.0}
 # Distinct questions whose answers each snapshot remembers.
 CACHE_SIZE = 4096
 # A question that reads as a topic's title or alias (a learned one too) is answered.
@@ -89,8 +89,15 @@ class SearchIndex:
         unknown_shares: list[float] = []
         roles: set[str] = set()
         content_words = 0
+        queries = {which: self.lexical.query_terms(question, which) for which in (lang, _other(lang))}
+        # A word is unknown only when neither language's text knows it: "wat is de main focus
+        # van een cio" mixes both, and "main" is no salient word the content lacks.
+        unknown_in_both = set(queries[lang].unknown_words) & set(queries[_other(lang)].unknown_words)
+        own_total = sum(self.lexical.weight(term, lang) for term in queries[lang].terms)
+        mixed_unknown = sum(self.lexical.weight(stem(word, lang), lang) for word in unknown_in_both)
+        mixed_unknown += sum(self.lexical.weight(role, lang) for role in queries[lang].unknown_roles)
         for which, factor in ((lang, 1.0), (_other(lang), OTHER_LANGUAGE_FACTOR)):
-            query = self.lexical.query_terms(question, which)
+            query = queries[which]
             total = sum(self.lexical.weight(term, which) for term in query.terms)
             unknown_weight = sum(self.lexical.weight(term, which) for term in query.unknown)
             unknown_shares.append(unknown_weight / total if total else 1.0)
@@ -146,6 +153,7 @@ class SearchIndex:
             "resemblance": first.resemblance,
             "lead": first.rank - second.rank,
             "unknown_share": min(unknown_shares),
+            "unknown_both": min(1.0, mixed_unknown / own_total) if own_total else 1.0,
             "passage": 1.0 if find_passage(question, self._topics[first_id], lang) else 0.0,
             "clause_coverage": clause_coverage,
             "clause_unknown_share": clause_unknown,
