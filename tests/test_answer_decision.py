@@ -123,7 +123,7 @@ class RecordingEncoder:
 async def test_the_model_runs_in_the_worker_never_on_the_event_loop():
     content = load_content(default_content_dir())
     encoder = RecordingEncoder()
-    semantic = SemanticIndex(VectorCache(encoder), content.topics)
+    semantic = SemanticIndex(VectorCache(encoder, bundled=False), content.topics)
     pool = SemanticPool(max_waiting=1)
     try:
         await pool.build(semantic)
@@ -138,7 +138,7 @@ async def test_the_model_runs_in_the_worker_never_on_the_event_loop():
 async def test_a_busy_worker_means_the_lexical_signals_decide_alone():
     content = load_content(default_content_dir())
     encoder = RecordingEncoder()
-    semantic = SemanticIndex(VectorCache(encoder), content.topics)
+    semantic = SemanticIndex(VectorCache(encoder, bundled=False), content.topics)
     pool = SemanticPool(max_waiting=1)
     try:
         await pool.build(semantic)
@@ -163,3 +163,46 @@ def test_the_real_model_ranks_a_paraphrase_first():
     cosines = snapshot.index.semantic.cosines("welke afdelingen werken samen met de marketingbaas")
     best = max(cosines, key=cosines.__getitem__)
     assert best == "cmo-collaboration"
+
+
+async def test_a_question_never_waits_behind_embedding_a_whole_snapshot():
+    """On a cold cache a snapshot has hundreds of texts to embed (seconds of work); the worker
+    takes them a few at a time, so a question goes in between."""
+    content = load_content(default_content_dir())
+    calls: list[str] = []
+    first_chunk = threading.Event()
+
+    class OrderedEncoder(RecordingEncoder):
+        def passage(self, texts: list[str]) -> np.ndarray:
+            calls.append("topics")
+            first_chunk.wait(timeout=10)
+            return super().passage(texts)
+
+        def query(self, text: str) -> np.ndarray:
+            calls.append("question")
+            return super().query(text)
+
+    semantic = SemanticIndex(VectorCache(OrderedEncoder(), bundled=False), content.topics)
+    pool = SemanticPool(max_waiting=4)
+    try:
+        assert len(semantic.missing()) > 100
+        pool.ensure_built(semantic)
+        while not calls:  # the first chunk is being embedded
+            await asyncio.sleep(0.001)
+        question = asyncio.ensure_future(pool.query_vector(semantic, "wat doet een cmo"))
+        await asyncio.sleep(0)
+        first_chunk.set()
+        assert await question is not None
+        assert calls.index("question") <= 2
+        assert not semantic.ready  # the rest of the snapshot is still on its way
+    finally:
+        first_chunk.set()
+        pool.close()
+
+
+def test_the_bundled_topic_vectors_cover_the_shipped_content():
+    """A start embeds only what changed; after editing content/, run
+    `python -m bot.knowledge.semantic` so a fresh install starts with every vector."""
+    content = load_content(default_content_dir())
+    semantic = SemanticIndex(VectorCache(RecordingEncoder()), content.topics)
+    assert semantic.missing() == [], "run: python -m bot.knowledge.semantic"

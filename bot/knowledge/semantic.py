@@ -69,12 +69,13 @@ class VectorCache:
     to `path` (beside the database), so a start or a `cmo-bot ask` embeds only what changed
     instead of every topic (about 20 s of CPU on a cold cache)."""
 
-    def __init__(self, encoder: Encoder, path: Path | None = None):
+    def __init__(self, encoder: Encoder, path: Path | None = None, *, bundled: bool = True):
         self.encoder = encoder
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._path = path
-        for source in (BUNDLED, path):
+        self.dirty = False  # vectors not yet saved to `path`
+        for source in (BUNDLED if bundled else None, path):
             if source is not None and source.is_file():
                 self._load(source)
 
@@ -91,6 +92,7 @@ class VectorCache:
         path = path or self._path
         if path is None:
             return
+        self.dirty = False
         with self._lock:
             keys = sorted(self._vectors)
             vectors = np.stack([self._vectors[k] for k in keys]).astype(np.float16) if keys else np.zeros((0, 384))
@@ -106,15 +108,18 @@ class VectorCache:
     def key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
+    def missing(self, texts: list[str]) -> list[str]:
+        return [t for t in dict.fromkeys(texts) if self.key(t) not in self._vectors]
+
     def vectors(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if self.key(t) not in self._vectors]
+        missing = self.missing(texts)
         if missing:
             encoded = self.encoder.passage(missing)
             with self._lock:
                 for text, vector in zip(missing, encoded, strict=True):
                     self._vectors[self.key(text)] = np.asarray(vector, dtype=np.float32)
             log.info("embedded %d new topic texts", len(missing))
-            self.save()
+            self.dirty = True
         return np.stack([self._vectors[self.key(t)] for t in texts])
 
 
@@ -134,8 +139,7 @@ class SemanticIndex:
     def ready(self) -> bool:
         return self._matrix is not None
 
-    def build(self) -> None:
-        """Embeds what the cache lacks. Slow on a cold cache: call it off the event loop."""
+    def _units(self) -> tuple[list[str], list[str]]:
         owners: list[str] = []
         texts: list[str] = []
         for topic_id, topic in self._topics.items():
@@ -144,7 +148,23 @@ class SemanticIndex:
                 units.extend(by_lang)
             owners.extend([topic_id] * len(units))
             texts.extend(units)
+        return owners, texts
+
+    def missing(self) -> list[str]:
+        """The texts of this snapshot that the cache has no vector for yet."""
+        return self._cache.missing(self._units()[1])
+
+    def embed(self, texts: list[str]) -> None:
+        """Embeds some of the missing texts (the worker does this a few at a time)."""
+        self._cache.vectors(texts)
+
+    def build(self) -> None:
+        """Embeds what the cache lacks and makes the index ready. Slow on a cold cache: call
+        it off the event loop."""
+        owners, texts = self._units()
         matrix = self._cache.vectors(texts)
+        if self._cache.dirty:
+            self._cache.save()
         self._owners = owners
         self._matrix = matrix
 
