@@ -24,6 +24,9 @@ class BotHarness:
             "CMO_DISCORD_API_BASE": fake.api_base,
             "CMO_HASH_SECRET": "test-secret",
             "CMO_HEALTH_ADDR": "127.0.0.1:0",
+            # Answers must not depend on when the model's background work finishes; the
+            # semantic path has its own end-to-end test (tests/test_e2e_semantic.py).
+            "CMO_SEMANTIC": "off",
             **env,
         }
         self.settings: Settings = load_settings(self.env)
