@@ -196,5 +196,5 @@ class ContentEditor:
         async with self._lock:
             new_files = await read_content_files(self._store.content_dir)
             previous_files = self._store.files
-            self._store.rebuild(files=new_files)
+            await self._store.rebuild_off_loop(new_files)
             return reload_report(previous_files, self._store.files, self._store.overlay.topic_overrides)

@@ -14,6 +14,7 @@ beside the snapshot, per server, and looked up by the ask path for that server o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,6 +87,20 @@ class ContentStore:
 
     def _build(self, files: ContentSet, overlay: Overlay) -> ContentSnapshot:
         return build_snapshot(files, overlay.learned_aliases, overlay.topic_overrides, self.vectors)
+
+    async def rebuild_off_loop(self, files: ContentSet) -> ContentSnapshot:
+        """Like rebuild(files=...), but the index is built in a thread (a few hundred ms for a
+        large content set): the event loop keeps answering. If the overlay changed meanwhile
+        (an alias attached during a reload), the build is redone on the loop with it, so no
+        change is lost."""
+        overlay = self._overlay
+        snapshot = await asyncio.to_thread(self._build, files, overlay)
+        if self._overlay is not overlay:
+            return self.rebuild(files=files)
+        previous = self._current
+        self._files, self._current = files, snapshot
+        log.info("content snapshot swapped: %d topics, %d tips", len(snapshot.topics), len(snapshot.tips))
+        return previous
 
     def rebuild(self, files: ContentSet | None = None, overlay: Overlay | None = None) -> ContentSnapshot:
         """Builds a snapshot from new files and/or a new overlay and swaps it in. If building
