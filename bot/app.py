@@ -90,6 +90,7 @@ class CmoBot(commands.Bot):
         self.tree.default_lang = services.settings.default_lang  # type: ignore[attr-defined]
         self.tree.metrics = self.metrics  # type: ignore[attr-defined]
         self.metrics.watch_writer(services.writer)
+        self.metrics.watch_semantic(services.semantic_pool)
         services.asking.add_observer(self.metrics.observe_answer)
 
     async def setup_hook(self) -> None:

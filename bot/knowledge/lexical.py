@@ -58,9 +58,6 @@ class LexicalHit:
     topic_id: str
     bm25: float  # relative to the best candidate: 0-1
     coverage: float  # share of the question's IDF weight this topic explains: 0-1
-    unit_coverage: float  # the same, by its best single sentence, item or alias
-    missing: float  # weight of the most informative question word the topic lacks
-    rarest: float  # weight of the rarest question word the topic contains
     resemblance: float  # closest title/alias, 0-1
 
 
@@ -277,7 +274,8 @@ class LexicalIndex:
         return best
 
     def hits(self, question: str, lang: Lang, query: QueryTerms | None = None) -> list[LexicalHit]:
-        """The candidate topics in one language, best BM25 first."""
+        """The candidate topics in one language, best BM25 first. The finer signals
+        (unit_coverage, missing_weight, rarest_covered) are asked for the first topic only."""
         query = query or self.query_terms(question, lang)
         bm25 = self._bm25(query.terms, lang)
         top = max(bm25.values(), default=0.0) or 1.0
@@ -288,9 +286,6 @@ class LexicalIndex:
                 topic_id,
                 bm25.get(topic_id, 0.0) / top,
                 self.coverage(query.terms, lang, topic_id),
-                self.unit_coverage(query.terms, lang, topic_id),
-                self.missing_weight(query.terms, lang, topic_id),
-                self.rarest_covered(query.terms, lang, topic_id),
                 resemblance.get(topic_id, 0.0),
             )
             for topic_id in dict.fromkeys([*candidates, *resemblance])

@@ -9,6 +9,8 @@ CMO do") gets no passage: the topic's summary already leads.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from bot.knowledge.model import Lang, Topic
 from bot.knowledge.text import fold, stem, stop_words, tokens
@@ -68,32 +70,66 @@ def _fits(kind: str | None, unit: str) -> bool:
     return True
 
 
-def find_passage(question: str, topic: Topic, lang: Lang) -> str | None:
-    """The unit that best answers a question asking one thing, or None."""
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    words: frozenset[str]
+    terms: frozenset[str]
+    fits: dict[str, bool]
+
+
+def _prepare(topic: Topic, lang: Lang) -> tuple[frozenset[str], list[_Unit]]:
+    title_terms = frozenset(stem(w, lang) for w in tokens(topic.title.get(lang)))
+    units = []
+    for unit in _units(topic, lang):
+        words = tokens(unit)
+        fits = {kind: _fits(kind, unit) for kind in ("number", "when", "who")}
+        units.append(_Unit(unit, frozenset(words), frozenset(stem(w, lang) for w in words), fits))
+    return title_terms, units
+
+
+def _best(question: str, lang: Lang, title_terms: frozenset[str], units: list[_Unit]) -> str | None:
     words = tokens(question)
     kind = _kind(words)
     stops = stop_words(lang)
-    title_terms = {stem(w, lang) for w in tokens(topic.title.get(lang))}
     wanted = {stem(w, lang) for w in words if w not in stops and not w.isdigit()} - title_terms
     numbers = {w for w in words if w.isdigit()}
     best, best_score = None, 0.0
-    for position, unit in enumerate(_units(topic, lang)):
-        unit_words = tokens(unit)
-        unit_terms = {stem(w, lang) for w in unit_words}
-        overlap = len(wanted & unit_terms) + 2 * len(numbers & set(unit_words))
-        fits = _fits(kind, unit)
-        score = overlap + (2.0 if kind and fits else 0.0) - position * 0.01
+    for position, unit in enumerate(units):
+        fits = unit.fits[kind] if kind else True
         if kind and not fits:
             continue
+        overlap = len(wanted & unit.terms) + 2 * len(numbers & unit.words)
+        score = overlap + (2.0 if kind else 0.0) - position * 0.01
         if score > best_score:
-            best, best_score = unit, score
+            best, best_score = unit.text, score
     if best is None:
         return None
     if kind is None and best_score < MIN_OVERLAP:
         return None
-    if kind is not None and best_score < 2.0 + 1 - 0.5:
+    if kind is not None and best_score < 2.5:
         return None
     return best
+
+
+def find_passage(question: str, topic: Topic, lang: Lang) -> str | None:
+    """The unit that best answers a question asking one thing, or None."""
+    return _best(question, lang, *_prepare(topic, lang))
+
+
+class PassageFinder:
+    """find_passage over one snapshot, with each topic's units prepared once."""
+
+    def __init__(self, topics: Mapping[str, Topic]):
+        self._topics = topics
+        self._prepared: dict[tuple[str, Lang], tuple[frozenset[str], list[_Unit]]] = {}
+
+    def find(self, question: str, topic_id: str, lang: Lang) -> str | None:
+        key = (topic_id, lang)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepared[key] = _prepare(self._topics[topic_id], lang)
+        return _best(question, lang, *prepared)
 
 
 __all__ = ["find_passage", "fold"]

@@ -20,7 +20,7 @@ import numpy as np
 from bot.knowledge.decision import DecisionModel, Outcome
 from bot.knowledge.lexical import LexicalIndex
 from bot.knowledge.model import Lang, Topic
-from bot.knowledge.passage import find_passage
+from bot.knowledge.passage import PassageFinder
 from bot.knowledge.semantic import SemanticIndex
 from bot.knowledge.text import ask_clause, fold, guess_language, stem, tokens
 
@@ -78,6 +78,8 @@ class SearchIndex:
         self.semantic = semantic
         self._models = {kind: DecisionModel.load(kind) for kind in ("lexical", "semantic")}
         self._cache: OrderedDict[tuple[str, Lang], Answer] = OrderedDict()
+        self._lexical_cache: OrderedDict[tuple[str, Lang], Answer] = OrderedDict()
+        self._passages = PassageFinder(topics)
 
     def features(
         self, question: str, lang: Lang, vector: np.ndarray | None = None, use_semantic: bool = True
@@ -113,9 +115,6 @@ class SearchIndex:
                 if rank > candidate.rank:
                     candidate.rank, candidate.other_language = rank, which != lang
                 candidate.coverage = max(candidate.coverage, factor * hit.coverage)
-                candidate.unit_coverage = max(candidate.unit_coverage, factor * hit.unit_coverage)
-                candidate.missing = min(candidate.missing, hit.missing)
-                candidate.rarest = max(candidate.rarest, factor * hit.rarest)
                 candidate.resemblance = max(candidate.resemblance, factor * hit.resemblance)
         semantic_first: str | None = None
         semantic_lead = 0.0
@@ -133,6 +132,11 @@ class SearchIndex:
         if not ranked:
             return [], {}
         first_id, first = ranked[0]
+        for which, factor in ((lang, 1.0), (_other(lang), OTHER_LANGUAGE_FACTOR)):
+            terms = queries[which].terms
+            first.unit_coverage = max(first.unit_coverage, factor * self.lexical.unit_coverage(terms, which, first_id))
+            first.missing = min(first.missing, self.lexical.missing_weight(terms, which, first_id))
+            first.rarest = max(first.rarest, factor * self.lexical.rarest_covered(terms, which, first_id))
         second = ranked[1][1] if len(ranked) > 1 else _Candidate()
         clause = ask_clause(question)
         clause_coverage, clause_unknown = first.coverage, min(unknown_shares)
@@ -154,7 +158,7 @@ class SearchIndex:
             "lead": first.rank - second.rank,
             "unknown_share": min(unknown_shares),
             "unknown_both": min(1.0, mixed_unknown / own_total) if own_total else 1.0,
-            "passage": 1.0 if find_passage(question, self._topics[first_id], lang) else 0.0,
+            "passage": 1.0 if self._passages.find(question, first_id, lang) else 0.0,
             "clause_coverage": clause_coverage,
             "clause_unknown_share": clause_unknown,
             "unknown_role": 1.0 if roles else 0.0,
@@ -166,14 +170,17 @@ class SearchIndex:
         }
         return ranked, features
 
-    def cached(self, question: str, lang: Lang) -> Answer | None:
-        """A remembered answer: popular questions repeat ("wat doet een cmo"). Only answers
-        made with the semantic signal (when the model is loaded) are remembered."""
+    def cached(self, question: str, lang: Lang, *, lexical_too: bool = False) -> Answer | None:
+        """A remembered answer: popular questions repeat ("wat doet een cmo"). Answers made with
+        every signal come first; `lexical_too` also accepts one made without the model (the
+        bot asks for that when the model cannot be used right now)."""
         key = (" ".join(tokens(question)), lang)
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-        return cached
+        for cache in (self._cache, self._lexical_cache) if lexical_too else (self._cache,):
+            found = cache.get(key)
+            if found is not None:
+                cache.move_to_end(key)
+                return found
+        return None
 
     @property
     def semantic_ready(self) -> bool:
@@ -185,19 +192,19 @@ class SearchIndex:
         """Answers with the signals asked for. The semantic signal counts when `vector` is
         given (the bot computes it in its worker pool, bot/knowledge/semantic_pool.py) or when
         `use_semantic` is True, which embeds the question on the caller's thread: fine
-        offline, never on the event loop. The cache dies with the snapshot."""
+        offline, never on the event loop. Both caches die with the snapshot."""
         if use_semantic is None:
             use_semantic = vector is not None
-        cached = self.cached(question, lang)
+        semantic = use_semantic and self.semantic_ready
+        with_every_signal = semantic or self.semantic is None
+        cached = self.cached(question, lang, lexical_too=not with_every_signal)
         if cached is not None:
             return cached
-        semantic = use_semantic and self.semantic_ready
         answer = self._answer(question, lang, vector, semantic)
-        if semantic or self.semantic is None:
-            key = (" ".join(tokens(question)), lang)
-            self._cache[key] = answer
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+        cache = self._cache if with_every_signal else self._lexical_cache
+        cache[(" ".join(tokens(question)), lang)] = answer
+        if len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
         return answer
 
     def _answer(self, question: str, lang: Lang, vector: np.ndarray | None, semantic: bool) -> Answer:
@@ -216,7 +223,7 @@ class SearchIndex:
         if outcome == "none":
             suggestions = tuple(topic_id for topic_id, c in ranked if c.coverage >= 0.2)[:MAX_SUGGESTIONS]
             return Answer(None, round(probability, 4), suggestions, lang)
-        passage = find_passage(question, self._topics[best_id], lang)
+        passage = self._passages.find(question, best_id, lang)
         return Answer(best_id, round(probability, 4), tuple(rest[:MAX_SUGGESTIONS]), lang, outcome, passage)
 
     def close(self) -> None:

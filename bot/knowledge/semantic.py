@@ -29,6 +29,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 COSINE_FLOOR, COSINE_CEILING = 0.75, 0.92
 # Vectors of the bundled content, made by `python -m bot.knowledge.semantic`.
 BUNDLED = Path(__file__).with_name("topic_vectors.npz")
+# What of a question the model reads: time and memory grow with the input (a 2,000-character
+# paste of random letters costs over a second), real questions are far shorter.
+MAX_MODEL_CHARS = 240
 # Question vectors remembered (distinct questions repeat in a team).
 QUERY_CACHE_SIZE = 2048
 
@@ -171,7 +174,7 @@ class SemanticIndex:
     def query_vector(self, question: str) -> np.ndarray:
         vector = self._queries.get(question)
         if vector is None:
-            vector = np.asarray(self._cache.encoder.query(question[:1000]), dtype=np.float32)
+            vector = np.asarray(self._cache.encoder.query(question[:MAX_MODEL_CHARS]), dtype=np.float32)
             if len(self._queries) >= QUERY_CACHE_SIZE:
                 self._queries.pop(next(iter(self._queries)))
             self._queries[question] = vector

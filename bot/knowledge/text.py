@@ -51,6 +51,8 @@ _QUESTION_FILLER = {
 
 def fold(text: str) -> str:
     """Lower case without accents or invisible characters: 'Financiën' -> 'financien'."""
+    if text.isascii():
+        return text.lower()  # most questions: nothing to decompose, and lower() is casefold() here
     text = unicodedata.normalize("NFKD", text.translate(_ZERO_WIDTH))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 

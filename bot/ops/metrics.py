@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.knowledge.search import Answer
+from bot.knowledge.semantic_pool import SemanticPool
 from bot.storage.writer import QuestionWriter
 
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -50,8 +51,20 @@ class Metrics:
         self.writer_queue = Gauge(
             "cmo_question_writer_queue", "Questions waiting to be written to the log", registry=self.registry
         )
+        self.outcomes = Counter(
+            "cmo_answer_outcomes", "Questions by outcome: answer, guess or none", ["outcome"], registry=self.registry
+        )
+        self.semantic_skipped = Gauge(
+            "cmo_semantic_skipped",
+            "Questions decided without the semantic model because its worker was busy, since start",
+            registry=self.registry,
+        )
         self._matched = 0
         self._unmatched = 0
+
+    def watch_semantic(self, pool: SemanticPool | None) -> None:
+        if pool is not None:
+            self.semantic_skipped.set_function(lambda: pool.skipped)
 
     def watch_writer(self, writer: QuestionWriter) -> None:
         self.questions_logged.set_function(lambda: writer.written)
@@ -63,6 +76,7 @@ class Metrics:
         else:
             self._unmatched += 1
         self.answers.labels(matched="yes" if answer.matched else "no").inc()
+        self.outcomes.labels(outcome=answer.outcome).inc()
 
     def _unanswered_share(self) -> float:
         total = self._matched + self._unmatched
