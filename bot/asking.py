@@ -131,11 +131,14 @@ class AskService:
                 self._pool.ensure_built(semantic)
                 return index.answer(question, lang, use_semantic=False)
             await self._pool.build(semantic)
+        lexical = index.answer(question, lang, use_semantic=False)
+        if index.settled_without_model(lexical):
+            return lexical  # off-topic or noise by every lexical signal: the model is not asked
         if self._pool.busy:
             # A burst: this one is decided without the model (and from the cache when it was
             # asked before), so the worker's queue never grows and nobody waits for it.
             self._pool.skipped += 1
-            return index.answer(question, lang, use_semantic=False)
+            return lexical
         vector = await self._pool.query_vector(semantic, question)
         return index.answer(question, lang, vector=vector, use_semantic=vector is not None)
 

@@ -80,6 +80,24 @@ def test_the_asking_sentence_is_found_among_chat():
     assert ask_clause("wat doet een cmo") == "wat doet een cmo"
 
 
+def test_the_exported_trees_give_what_scikit_learn_gives():
+    """The bot evaluates the fitted trees itself; it must agree with the library that fitted them."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from bot.knowledge.decision import FEATURES
+    from tests.eval.train_decision import TREES, export
+
+    rng = np.random.default_rng(7)
+    x = rng.random((300, len(FEATURES)))
+    y = ((x[:, 0] + x[:, 3] * x[:, 5] + rng.normal(0, 0.2, 300)) > 0.8).astype(float)
+    fitted = HistGradientBoostingClassifier(random_state=0, **TREES).fit(x, y)
+    baseline, trees = export(fitted)
+    model = DecisionModel(baseline, tuple(tuple(tuple(node) for node in tree) for tree in trees), 0.9, 0.5)
+    expected = fitted.predict_proba(x[:50])[:, 1]
+    ours = [model.probability(dict(zip(FEATURES, row, strict=True))) for row in x[:50]]
+    assert np.allclose(ours, expected, atol=1e-9)
+
+
 def test_the_cuts_split_probabilities_into_three_outcomes():
     model = DecisionModel.load("lexical")
     assert model.guess_cut < model.answer_cut

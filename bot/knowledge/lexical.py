@@ -7,9 +7,10 @@ explains, and resemblance how closely the question reads like one of its titles 
 (rapidfuzz, for typos). These are signals for the decision (bot/knowledge/decision.py), not
 the decision itself.
 
-User text is bounded before any of this: at most MAX_QUERY_WORDS words are looked at, and a
-word longer than MAX_CORRECTED_LENGTH is never typo-corrected, so a 2,000-character paste of
-random letters costs no more than a normal question.
+User text is bounded before any of this: at most MAX_QUERY_WORDS words are looked at, a word
+longer than MAX_CORRECTED_LENGTH is never typo-corrected, nor more than MAX_CORRECTIONS words
+per question, so a 2,000-character paste of random letters costs little more than a long
+real question.
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ BODY_ONLY_CREDIT = 0.6
 # Typo correction: the closest known word must be at least this similar (0-100).
 CORRECTION_CUTOFF = 82
 CORRECTION_MIN_LENGTH = 5
-MAX_CORRECTED_LENGTH = 30
+MAX_CORRECTED_LENGTH = 24
+# Typo correction is the costly step (a fuzzy match against every known word): a question gets
+# it for this many unknown words at most, so a paste of random letters costs no more than a
+# long real question.
+MAX_CORRECTIONS = 6
 MAX_QUERY_WORDS = 60
 # Only the best BM25 candidates (plus close title/alias matches) are scored in detail.
 CANDIDATES = 8
@@ -160,6 +165,7 @@ class LexicalIndex:
         result: list[str] = []
         unknown: list[str] = []
         unknown_words: list[str] = []
+        corrections = 0
         roles: list[str] = []
         for word in tokens(question)[:MAX_QUERY_WORDS]:
             if word in stops:
@@ -179,7 +185,8 @@ class LexicalIndex:
             if stemmed in view.idf:
                 result.append(stemmed)
                 continue
-            if CORRECTION_MIN_LENGTH <= len(word) <= MAX_CORRECTED_LENGTH:
+            if CORRECTION_MIN_LENGTH <= len(word) <= MAX_CORRECTED_LENGTH and corrections < MAX_CORRECTIONS:
+                corrections += 1
                 if process.extractOne(word, stops, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF):
                     continue  # a misspelt filler word ("eigenlik")
                 best = process.extractOne(word, view.surface.keys(), scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)

@@ -10,6 +10,7 @@ passage that answers what was asked (bot/knowledge/passage.py).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,8 @@ RANK_WEIGHTS = {"bm25": 0.5, "coverage": 0.3, "resemblance": 0.1, "semantic": 1.
 CACHE_SIZE = 4096
 # A question that reads as a topic's title or alias (a learned one too) is answered.
 EXACT_PHRASE = 0.97
+# Below this lexical probability the semantic model is not asked (see settled_without_model).
+MODEL_FLOOR = 0.1
 # Suggestions offered beside a guess or a refusal.
 MAX_SUGGESTIONS = 3
 
@@ -174,13 +177,20 @@ class SearchIndex:
         """A remembered answer: popular questions repeat ("wat doet een cmo"). Answers made with
         every signal come first; `lexical_too` also accepts one made without the model (the
         bot asks for that when the model cannot be used right now)."""
-        key = (" ".join(tokens(question)), lang)
+        key = _cache_key(question, lang)
         for cache in (self._cache, self._lexical_cache) if lexical_too else (self._cache,):
             found = cache.get(key)
             if found is not None:
                 cache.move_to_end(key)
                 return found
         return None
+
+    @staticmethod
+    def settled_without_model(lexical: Answer) -> bool:
+        """Whether the lexical decision alone is final: so unlikely to be covered that the
+        model never turned such a question into a right answer on the tuning part (28% of
+        its questions, most of them off-topic, and every paste of random letters)."""
+        return lexical.score < MODEL_FLOOR
 
     @property
     def semantic_ready(self) -> bool:
@@ -200,9 +210,13 @@ class SearchIndex:
         cached = self.cached(question, lang, lexical_too=not with_every_signal)
         if cached is not None:
             return cached
-        answer = self._answer(question, lang, vector, semantic)
+        lexical = self.answer(question, lang, use_semantic=False) if semantic else None
+        if lexical is not None and self.settled_without_model(lexical):
+            answer = lexical  # final: the model is not asked (nor paid for)
+        else:
+            answer = self._answer(question, lang, vector, semantic)
         cache = self._cache if with_every_signal else self._lexical_cache
-        cache[(" ".join(tokens(question)), lang)] = answer
+        cache[_cache_key(question, lang)] = answer
         if len(cache) > CACHE_SIZE:
             cache.popitem(last=False)
         return answer
@@ -228,6 +242,15 @@ class SearchIndex:
 
     def close(self) -> None:
         self.lexical.close()
+
+
+def _cache_key(question: str, lang: Lang) -> tuple[str, Lang]:
+    """The folded words; a long question by their digest, so 4,096 remembered answers cost
+    kilobytes, not the megabytes of 2,000-character pastes."""
+    folded = " ".join(tokens(question))
+    if len(folded) > 200:
+        folded = hashlib.blake2b(folded.encode("utf-8"), digest_size=16).hexdigest()
+    return folded, lang
 
 
 def _other(lang: Lang) -> Lang:

@@ -172,9 +172,10 @@ class SemanticIndex:
         self._matrix = matrix
 
     def query_vector(self, question: str) -> np.ndarray:
+        question = question[:MAX_MODEL_CHARS]
         vector = self._queries.get(question)
         if vector is None:
-            vector = np.asarray(self._cache.encoder.query(question[:MAX_MODEL_CHARS]), dtype=np.float32)
+            vector = np.asarray(self._cache.encoder.query(question), dtype=np.float32)
             if len(self._queries) >= QUERY_CACHE_SIZE:
                 self._queries.pop(next(iter(self._queries)))
             self._queries[question] = vector

@@ -146,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     regression = evaluate(snapshot)
     if args.failures:
         print("\n".join(tuning.failures))
+    print("(the tuning part's figures are in-sample: the decision was fitted on it; "
+          "python -m tests.eval.train_decision prints out-of-fold ones)")
     print(tuning.summary())
     print(held_out.summary())
     print(regression.summary())
