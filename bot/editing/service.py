@@ -12,9 +12,7 @@ changed answer behind.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -28,16 +26,6 @@ from bot.storage.revisions import NewRevision, Revision, RevisionRepository
 from bot.storage.timestamps import to_utc_iso
 
 log = logging.getLogger(__name__)
-
-_locks: weakref.WeakKeyDictionary[ContentStore, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-def _lock_for(store: ContentStore) -> asyncio.Lock:
-    lock = _locks.get(store)
-    if lock is None:
-        lock = _locks[store] = asyncio.Lock()
-    return lock
-
 
 class UnknownTopic(LookupError):
     """No topic with that id in the content files."""
@@ -77,7 +65,7 @@ class ContentEditor:
         self._store = store
         self._revisions = revisions
         self._clock = clock
-        self._lock = _lock_for(store)
+        self._lock = store.changes
 
     def _live(self, topic_id: str) -> Topic:
         # Only topics that have a file can be edited: an override without a file is never shown.

@@ -16,9 +16,7 @@ attached.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from dataclasses import dataclass, replace
 
 from bot.asking import answer_in
@@ -35,10 +33,6 @@ log = logging.getLogger(__name__)
 ALL_TIME = ""
 # How many groups are checked against the live content per request; the rest wait their turn.
 MAX_CHECKED = 300
-
-# One lock per content store: an alias change reads the table and rebuilds the snapshot, and
-# two of those interleaved could swap in a snapshot missing the other's alias.
-_rebuild_locks: weakref.WeakKeyDictionary[ContentStore, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 class NotHomeGuildError(Exception):
@@ -138,7 +132,7 @@ class ImprovementLoop:
         if not self.may_attach(guild_id):
             raise NotHomeGuildError(guild_id)
         alias = alias_text(group.text)
-        async with _rebuild_locks.setdefault(self.store, asyncio.Lock()):
+        async with self.store.changes:
             await self.aliases.attach(
                 topic_id=topic_id, lang=group.lang, alias=alias, group_key=group.key, guild_id=guild_id, source=source
             )
@@ -157,7 +151,7 @@ class ImprovementLoop:
     async def detach(self, guild_id: int, alias_id: int) -> LearnedAlias | None:
         """Removes one learned alias and rebuilds the live content; None when it is gone
         already. Raises NotYoursError for an alias another server attached."""
-        async with _rebuild_locks.setdefault(self.store, asyncio.Lock()):
+        async with self.store.changes:
             alias = await self.aliases.get(alias_id)
             if alias is None:
                 return None
@@ -173,7 +167,7 @@ class ImprovementLoop:
 
     async def refresh(self) -> None:
         """Loads the learned aliases into the live snapshot (at start, or after a change)."""
-        async with _rebuild_locks.setdefault(self.store, asyncio.Lock()):
+        async with self.store.changes:
             await self._rebuild()
 
     async def _rebuild(self) -> None:

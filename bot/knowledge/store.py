@@ -50,6 +50,10 @@ class ContentStore:
         self.content_dir = content_dir
         self.home_guild_id = home_guild_id  # the owner of shared content (CMO_HOME_GUILD_ID)
         self.vectors = vectors  # the semantic model's cache, when the model is loaded
+        # The one lock for changes that read the database and then swap a snapshot (live
+        # edits, learned aliases, reloads): held by whoever changes the content, so two such
+        # changes never interleave. It lives with the state it guards.
+        self.changes = asyncio.Lock()
         self._files = files
         self._overlay = overlay or Overlay()
         self._current = self._build(files, self._overlay)
