@@ -40,6 +40,8 @@ MAX_CORRECTED_LENGTH = 24
 # it for this many unknown words at most, so a paste of random letters costs no more than a
 # long real question.
 MAX_CORRECTIONS = 6
+CORRECTION_CACHE_SIZE = 8192
+_FILLER = "\0filler"
 MAX_QUERY_WORDS = 60
 # Only the best BM25 candidates (plus close title/alias matches) are scored in detail.
 CANDIDATES = 8
@@ -76,6 +78,7 @@ class _LangView:
     idf: dict[str, float] = field(default_factory=dict)
     unknown_weight: float = 1.0
     phrases: list[tuple[str, str]] = field(default_factory=list)  # (content words of a title/alias, topic)
+    phrase_texts: list[str] = field(default_factory=list)  # the phrases alone, for rapidfuzz
     units: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # topic -> terms of each sentence/item
 
 
@@ -108,6 +111,7 @@ class LexicalIndex:
             "CREATE VIRTUAL TABLE docs USING fts5(topic_id UNINDEXED, lang UNINDEXED, title, aliases, keywords, body)"
         )
         self._views: dict[Lang, _LangView] = {lang: _LangView() for lang in LANGS}
+        self._corrections: dict[tuple[str, Lang], str | None] = {}
         for topic in topics.values():
             learned = extra_aliases.get(topic.id, {})
             for lang in LANGS:
@@ -187,11 +191,11 @@ class LexicalIndex:
                 continue
             if CORRECTION_MIN_LENGTH <= len(word) <= MAX_CORRECTED_LENGTH and corrections < MAX_CORRECTIONS:
                 corrections += 1
-                if process.extractOne(word, stops, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF):
+                corrected = self._correct(word, lang)
+                if corrected == _FILLER:
                     continue  # a misspelt filler word ("eigenlik")
-                best = process.extractOne(word, view.surface.keys(), scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
-                if best:
-                    result.append(view.surface[best[0]])
+                if corrected is not None:
+                    result.append(corrected)
                     continue
             result.append(stemmed)
             unknown.append(stemmed)
@@ -202,6 +206,25 @@ class LexicalIndex:
             tuple(dict.fromkeys(roles)),
             tuple(dict.fromkeys(unknown_words)),
         )
+
+    def _correct(self, word: str, lang: Lang) -> str | None:
+        """The known term a typo stands for, _FILLER for a misspelt filler word, or None.
+        Remembered per snapshot (bounded): chat words recur, and the fuzzy match against every
+        known word is the costliest step of a question."""
+        key = (word, lang)
+        if key in self._corrections:
+            return self._corrections[key]
+        view = self._views[lang]
+        corrected: str | None = None
+        if process.extractOne(word, stop_words(lang), scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF):
+            corrected = _FILLER
+        else:
+            best = process.extractOne(word, view.surface.keys(), scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
+            corrected = view.surface[best[0]] if best else None
+        if len(self._corrections) >= CORRECTION_CACHE_SIZE:
+            self._corrections.pop(next(iter(self._corrections)))
+        self._corrections[key] = corrected
+        return corrected
 
     def weight(self, term: str, lang: Lang) -> float:
         view = self._views[lang]
@@ -272,9 +295,9 @@ class LexicalIndex:
         if not content:
             return {}
         best: dict[str, float] = {}
-        matches = process.extract(
-            content, [phrase for phrase, _ in view.phrases], scorer=fuzz.token_sort_ratio, limit=10
-        )
+        if len(view.phrase_texts) != len(view.phrases):
+            view.phrase_texts = [phrase for phrase, _ in view.phrases]
+        matches = process.extract(content, view.phrase_texts, scorer=fuzz.token_sort_ratio, limit=10)
         for _, similarity, index in matches:
             topic_id = view.phrases[index][1]
             best[topic_id] = max(best.get(topic_id, 0.0), similarity / 100)

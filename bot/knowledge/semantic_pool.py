@@ -18,7 +18,7 @@ from bot.knowledge.semantic import SemanticIndex
 
 log = logging.getLogger(__name__)
 
-MAX_WAITING = 4
+MAX_WAITING = 2
 # Topic texts embedded per turn of the worker while a new snapshot is prepared (~20 ms each).
 BUILD_CHUNK = 4
 
