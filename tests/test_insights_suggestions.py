@@ -79,3 +79,28 @@ def test_different_topics_and_languages_do_not_agree():
     assert find_suggestions([*pair("a"), *pair("b", topic="skills")]) == []
     english = [event("b", 0, "ask", "wat kost een bureau", None, "en"), event("b", 1, "explain", "x", "agencies")]
     assert find_suggestions([*pair("a"), *english]) == []
+
+
+def guessed_then_opened(user: str, guessed: str, opened: str) -> list[dict]:
+    ask = event(user, 0, "ask", "wat kost een bureau", guessed)
+    ask["outcome"] = "guess"
+    return [ask, event(user, 1, "open-button", opened, opened)]
+
+
+def test_a_best_guess_followed_by_another_topic_counts_as_a_miss():
+    events = [*guessed_then_opened("a", "tone-of-voice", "agencies"), *guessed_then_opened("b", "tone-of-voice", "agencies")]
+    (suggestion,) = find_suggestions(events)
+    assert (suggestion.topic_id, suggestion.users) == ("agencies", 2)
+
+
+def test_opening_the_guessed_topic_confirms_the_guess():
+    events = [*guessed_then_opened("a", "agencies", "agencies"), *guessed_then_opened("b", "agencies", "agencies")]
+    assert find_suggestions(events) == []
+
+
+def test_an_answer_outright_still_breaks_the_chain():
+    answered = event("a", 0, "ask", "wat kost een bureau", "tone-of-voice")
+    answered["outcome"] = "answer"
+    events = [answered, event("a", 1, "open-button", "agencies", "agencies")] * 2
+    events[2:] = [dict(e, user_hash="b") for e in events[2:]]
+    assert find_suggestions(events) == []

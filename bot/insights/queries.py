@@ -126,7 +126,7 @@ class InsightsQueries:
         """Asks and opens per user, in time order: the raw material for suggestions."""
         placeholders = ", ".join("?" for _ in OPEN_COMMANDS)
         return await self._db.fetchall(
-            "SELECT user_hash, asked_at, command, question, lang, topic_id FROM questions "
+            "SELECT user_hash, asked_at, command, question, lang, topic_id, outcome FROM questions "
             f"WHERE guild_id = ? AND asked_at >= ? AND user_hash IS NOT NULL "
             f"AND command IN ('ask', {placeholders}) ORDER BY user_hash, asked_at, id",
             (guild_id, since, *OPEN_COMMANDS),

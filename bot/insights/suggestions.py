@@ -1,9 +1,10 @@
 """Aliases the bot proposes by watching what people did after a miss.
 
-When someone's /ask finds nothing and, within five minutes, the same person opens a topic
-(/explain, a suggestion button, the related or topics select), that topic is probably what
-they meant. One such pair is an anecdote; when two or more people agree on the same question
-and topic, the pair becomes a suggestion. Nothing changes until a moderator accepts it.
+When someone's /ask finds nothing (or only a best guess) and, within five minutes, the same
+person opens a topic (another than the one guessed) via /explain, a suggestion button, the
+related or topics select, that topic is probably what they meant. One such pair is an
+anecdote; when two or more people agree on the same question and topic, the pair becomes a
+suggestion. Nothing changes until a moderator accepts it.
 
 An answered /ask in between breaks the chain: what is opened after it follows that answer,
 not the miss. The first open after a miss ends it: later opens are reading on.
@@ -34,6 +35,14 @@ class Suggestion:
     users: int  # how many people made this miss-then-open pair
 
 
+def _outcome(event: Mapping[str, Any]) -> str | None:
+    """How the ask went; None for rows without the column (a sqlite3.Row raises IndexError)."""
+    try:
+        return event["outcome"]
+    except (KeyError, IndexError):
+        return None
+
+
 def _when(asked_at: str) -> datetime:
     return datetime.fromisoformat(asked_at)
 
@@ -50,15 +59,15 @@ def find_suggestions(events: Iterable[Mapping[str, Any]], min_agreeing: int = MI
             current_user, misses = event["user_hash"], []
         command, topic_id = event["command"], event["topic_id"]
         if command == "ask":
-            if topic_id is None:
-                misses.append(event)
+            if topic_id is None or _outcome(event) == "guess":
+                misses.append(event)  # a best guess is a miss too, unless its topic is opened
             else:
                 misses = []
         elif command in OPEN_COMMANDS and topic_id is not None:
             opened_at = _when(event["asked_at"])
             for miss in misses:
-                if opened_at - _when(miss["asked_at"]) > WINDOW:
-                    continue
+                if opened_at - _when(miss["asked_at"]) > WINDOW or miss["topic_id"] == topic_id:
+                    continue  # too late, or the reader opened the topic the bot guessed: it was right
                 normalised = normalise(miss["question"])
                 if not normalised:
                     continue
