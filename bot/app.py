@@ -66,6 +66,8 @@ class StartupError(Exception):
 
 
 class CmoBot(commands.Bot):
+    services: Services
+
     def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0):
         self.metrics = Metrics()
         self.health: HealthServer | None = None

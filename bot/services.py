@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.asking import AskService
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.editing.service import ContentEditor
+from bot.insights.loop import ImprovementLoop
 from bot.knowledge.semantic import VectorCache, load_encoder
 from bot.knowledge.semantic_pool import SemanticPool
 from bot.knowledge.store import ContentStore, Overlay
@@ -21,9 +24,11 @@ from bot.storage.database import Database
 from bot.storage.hash_key import load_hasher
 from bot.storage.identity import UserHasher
 from bot.storage.questions import QuestionRepository
-from bot.storage.revisions import live_overrides
+from bot.storage.revisions import RevisionRepository, live_overrides
 from bot.storage.spill import spill_path_for
+from bot.storage.tip_schedules import TipScheduleRepository
 from bot.storage.writer import QuestionWriter
+from bot.tips.planner import TipPlanner
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,9 @@ def semantic_vectors(settings: Settings) -> VectorCache | None:
 
 @dataclass
 class Services:
+    """Every core service and repository, built once by `open` and handed around typed:
+    cogs get them in their extension's setup, components through `services_of(interaction)`."""
+
     settings: Settings
     store: ContentStore
     db: Database
@@ -62,6 +70,11 @@ class Services:
     hasher: UserHasher
     asking: AskService
     clock: Clock
+    revisions: RevisionRepository
+    tip_schedules: TipScheduleRepository
+    loop: ImprovementLoop  # the improvement loop: question groups in, learned aliases out
+    editor: ContentEditor
+    planner: TipPlanner
     semantic_pool: SemanticPool | None = None
 
     @classmethod
@@ -81,7 +94,29 @@ class Services:
             raise
         pool = SemanticPool() if vectors is not None else None
         asking = AskService(store, writer, hasher, questions, pool)
-        return cls(settings, store, db, questions, writer, hasher, asking, clock or SystemClock(), pool)
+        clock = clock or SystemClock()
+        revisions = RevisionRepository(db)
+        tip_schedules = TipScheduleRepository(db)
+        return cls(
+            settings=settings,
+            store=store,
+            db=db,
+            questions=questions,
+            writer=writer,
+            hasher=hasher,
+            asking=asking,
+            clock=clock,
+            revisions=revisions,
+            tip_schedules=tip_schedules,
+            loop=ImprovementLoop(db, store),
+            editor=ContentEditor(store, revisions, clock),
+            # One planner for the scheduler and the moderators' preview: its memory of handled
+            # slots is only a shortcut, and the preview (next_pick) does not touch it.
+            planner=TipPlanner(
+                tip_schedules, lambda: store.current.tips, timedelta(minutes=settings.tip_grace_minutes)
+            ),
+            semantic_pool=pool,
+        )
 
     async def close(self) -> None:
         """Drains the question log before the database closes: nothing asked is lost."""

@@ -20,6 +20,7 @@ from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
 from bot.storage.database import Database
 from bot.storage.tip_schedules import TipScheduleRepository
+from bot.tips.planner import TipPlanner
 
 AMS = ZoneInfo("Europe/Amsterdam")
 GUILD, CHANNEL = 1001, 2001
@@ -80,6 +81,13 @@ class Rig:
         self.cog: TipScheduler | None = None
 
     async def start(self) -> None:
+        # As Services.open does at each start: a restart begins with a fresh planner.
+        self.services.tip_schedules = TipScheduleRepository(self.db)
+        self.services.planner = TipPlanner(
+            self.services.tip_schedules,
+            lambda: self.services.store.current.tips,
+            timedelta(minutes=self.services.settings.tip_grace_minutes),
+        )
         self.cog = TipScheduler(self.bot)  # type: ignore[arg-type]
         await self.cog.cog_load()
         await self.idle()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.asking import MAX_QUESTION_LENGTH, Asker, AskService
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.asking import MAX_QUESTION_LENGTH, AskService
+from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, quote_user_text, to_embed
 from bot.features.components import guess_view, suggestion_view, topic_view
 from bot.features.cooldown import per_user_cooldown
 from bot.i18n import t
@@ -17,6 +18,9 @@ from bot.knowledge.model import Lang
 from bot.render import no_match_embed
 from bot.render_answer import answer_embed
 from bot.render_text import is_blank
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +42,7 @@ class AskCog(commands.Cog):
         if is_blank(question):  # spaces or zero-width characters only: nothing to answer or log
             await interaction.response.send_message(t("ask_empty", lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        asker = Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
-        result = await self._asking.ask(question, lang, asker)
+        result = await self._asking.ask(question, lang, asker_of(interaction))
         snapshot, answer = result.snapshot, result.answer
         if answer.topic_id is not None:
             topic = snapshot.topics[answer.topic_id]
@@ -56,6 +59,6 @@ class AskCog(commands.Cog):
         await interaction.response.send_message(embed=to_embed(embed), view=view, allowed_mentions=NO_MENTIONS)
 
 
-async def setup(bot: commands.Bot) -> None:
-    services = bot.services  # type: ignore[attr-defined]
+async def setup(bot: CmoBot) -> None:
+    services = bot.services
     await bot.add_cog(AskCog(services.asking, services.settings.default_lang))

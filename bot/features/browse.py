@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.asking import Asker, AskService
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.asking import AskService
+from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, quote_user_text, to_embed
 from bot.features.components import CategorySelect, static_view, suggestion_view, topic_view
 from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang
 from bot.render import COMPARISON_TOPIC, compare_embed, topic_embed, topics_overview_embed, unlinked
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ class BrowseCog(commands.Cog):
     async def explain(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
         lang = self._lang(interaction)
         snapshot = self._asking.snapshot
-        asker = Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
+        asker = asker_of(interaction)
         chosen = snapshot.topic(topic)
         if chosen is None:
             self._asking.log_lookup("explain", topic, lang, asker, None)
@@ -91,6 +95,6 @@ class BrowseCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    services = bot.services  # type: ignore[attr-defined]
+async def setup(bot: CmoBot) -> None:
+    services = bot.services
     await bot.add_cog(BrowseCog(services.asking, services.settings.default_lang))

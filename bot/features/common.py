@@ -1,20 +1,37 @@
-"""Small helpers every cog shares: language choice, safe user text, embeds from dicts."""
+"""Small helpers every cog shares: the services and the asker of an interaction, language
+choice, safe user text, embeds from dicts."""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
+from bot.asking import Asker
 from bot.i18n import lang_for_locale
 from bot.knowledge.model import Lang
 from bot.render import Embed
+
+if TYPE_CHECKING:  # bot.app imports the features: only the type checker follows this back
+    from bot.app import CmoBot
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 USER_TEXT_LIMIT = 300
 NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    """The bot's services, for what has no cog to hold them: component callbacks, listeners."""
+    return cast("CmoBot", interaction.client).services
+
+
+def asker_of(interaction: discord.Interaction) -> Asker:
+    """Who asked, and where, as the question log records it."""
+    return Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
 
 
 def interaction_lang(interaction: discord.Interaction, default: Lang) -> Lang:

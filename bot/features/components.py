@@ -2,7 +2,7 @@
 
 Each is a `DynamicItem`: everything its callback needs (a question id, a topic id) is in the
 custom id itself, matched by a template, so no view has to survive in memory. Services are
-reached through `interaction.client.services`, set once when the bot is built.
+reached through `services_of(interaction)`, set once when the bot is built.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 import discord
 
-from bot.asking import Asker, AskService
-from bot.features.common import NO_MENTIONS, interaction_lang, send_ephemeral, to_embed
+from bot.asking import AskService
+from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, send_ephemeral, services_of, to_embed
 from bot.features.cooldown import component_cooldown
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang, Tip, Topic
@@ -66,15 +66,11 @@ def rate_limited(callback: Callable[[Any, discord.Interaction], Awaitable[None]]
 
 
 def _asking(interaction: discord.Interaction) -> AskService:
-    return interaction.client.services.asking  # type: ignore[attr-defined]
+    return services_of(interaction).asking
 
 
 def _lang(interaction: discord.Interaction) -> Lang:
-    return interaction_lang(interaction, interaction.client.services.settings.default_lang)  # type: ignore[attr-defined]
-
-
-def _asker(interaction: discord.Interaction) -> Asker:
-    return Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
+    return interaction_lang(interaction, services_of(interaction).settings.default_lang)
 
 
 def button_label(text: str) -> str:
@@ -136,7 +132,7 @@ async def send_topic(interaction: discord.Interaction, topic_id: str, via: str, 
     if topic is None:
         await interaction.response.send_message(t("topic_gone", lang), ephemeral=True, allowed_mentions=NO_MENTIONS)
         return
-    _asking(interaction).log_lookup(via, topic_id, lang, _asker(interaction), topic_id)
+    _asking(interaction).log_lookup(via, topic_id, lang, asker_of(interaction), topic_id)
     await interaction.response.send_message(
         embed=to_embed(topic_embed(topic, lang)),
         view=topic_view(topic, snapshot, lang),

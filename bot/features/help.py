@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -10,6 +12,9 @@ from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
 from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
 from bot.knowledge.model import Lang
 from bot.render import help_embed
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 
 class HelpCog(commands.Cog):
@@ -25,5 +30,5 @@ class HelpCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(HelpCog(bot.services.settings.default_lang))  # type: ignore[attr-defined]
+async def setup(bot: CmoBot) -> None:
+    await bot.add_cog(HelpCog(bot.services.settings.default_lang))

@@ -15,22 +15,24 @@ import contextlib
 import logging
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.clock import Clock
-from bot.features.common import NO_MENTIONS, interaction_lang, to_embed
+from bot.features.common import NO_MENTIONS, interaction_lang, services_of, to_embed
 from bot.features.components import guarded, rate_limited, static_view
 from bot.features.cooldown import PRIVACY_RATE, PRIVACY_SECONDS, per_user_cooldown
 from bot.i18n import t
-from bot.insights.loop import ImprovementLoop
 from bot.insights.retention import apply_retention
 from bot.render import COLOUR
 from bot.storage.erasure import count_user_data, erase_user_data
 from bot.storage.questions import QuestionRepository
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +83,8 @@ class RetentionJob:
 class PrivacyCog(
     commands.GroupCog, group_name="privacy", group_description="What cmo-bot stores about you, and erasing it"
 ):
-    def __init__(self, bot: commands.Bot):
-        self.services = bot.services  # type: ignore[attr-defined]
+    def __init__(self, bot: CmoBot):
+        self.services = bot.services
         settings = self.services.settings
         self.retention = RetentionJob(self.services.questions, self.services.clock, settings.retention_days)
         super().__init__()
@@ -90,7 +92,7 @@ class PrivacyCog(
     async def cog_load(self) -> None:
         # Learned aliases into the live snapshot. Services.open is the better home for this;
         # doing it here too is harmless (the same overlay is built again).
-        await ImprovementLoop(self.services.db, self.services.store).refresh()
+        await self.services.loop.refresh()
         self.retention.start()
 
     async def cog_unload(self) -> None:
@@ -155,7 +157,7 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:priv
     @guarded
     @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
-        services = interaction.client.services  # type: ignore[attr-defined]
+        services = services_of(interaction)
         lang = interaction_lang(interaction, services.settings.default_lang)
         user_hash = services.hasher.hash(interaction.user.id)
         try:
@@ -169,7 +171,7 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:priv
         else:
             if erased.aliases:  # the erased aliases leave the live content (and content export) too
                 try:
-                    await ImprovementLoop(services.db, services.store).refresh()
+                    await services.loop.refresh()
                 except Exception:
                     log.exception("learned aliases were erased but the live content could not be rebuilt")
         await interaction.response.edit_message(content=message, view=static_view(), allowed_mentions=NO_MENTIONS)
@@ -190,7 +192,7 @@ class CancelEraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cm
     @guarded
     @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
-        lang = interaction_lang(interaction, interaction.client.services.settings.default_lang)  # type: ignore[attr-defined]
+        lang = interaction_lang(interaction, services_of(interaction).settings.default_lang)
         await interaction.response.edit_message(
             content=t("privacy_cancelled", lang), view=static_view(), allowed_mentions=NO_MENTIONS
         )
@@ -199,6 +201,6 @@ class CancelEraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cm
 DYNAMIC_ITEMS = (EraseButton, CancelEraseButton)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CmoBot) -> None:
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(PrivacyCog(bot))

@@ -18,7 +18,7 @@ import contextlib
 import logging
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -26,9 +26,12 @@ from discord.ext import commands
 from bot.features.common import NO_MENTIONS
 from bot.features.components import tip_message
 from bot.knowledge.model import Tip
-from bot.storage.tip_schedules import StoredSchedule, TipScheduleRepository
-from bot.tips.planner import TipPlanner, schedule_of
+from bot.storage.tip_schedules import StoredSchedule
+from bot.tips.planner import schedule_of
 from bot.tips.schedule import ScheduleError, Slot
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +62,13 @@ def error_code(exc: Exception) -> str:
 
 
 class TipScheduler(commands.Cog):
-    def __init__(self, bot: commands.Bot):
-        services = bot.services  # type: ignore[attr-defined]
+    def __init__(self, bot: CmoBot):
+        services = bot.services
         self.bot = bot
         self._services = services
         self._clock = services.clock
-        self._repo = TipScheduleRepository(services.db)
-        self.planner = TipPlanner(
-            self._repo,
-            lambda: services.store.current.tips,
-            timedelta(minutes=services.settings.tip_grace_minutes),
-        )
+        self._repo = services.tip_schedules
+        self.planner = services.planner
         self._changed = asyncio.Event()
         self._state = asyncio.Condition()
         self._sleeping_until: datetime | None = None
@@ -253,5 +252,5 @@ class TipScheduler(commands.Cog):
         return await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CmoBot) -> None:
     await bot.add_cog(TipScheduler(bot))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -13,6 +14,9 @@ from bot.features.common import NO_MENTIONS, interaction_lang
 from bot.features.components import tip_message
 from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
 from bot.knowledge.model import Lang
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 
 class TipsCog(commands.Cog):
@@ -31,6 +35,6 @@ class TipsCog(commands.Cog):
         await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
-async def setup(bot: commands.Bot) -> None:
-    services = bot.services  # type: ignore[attr-defined]
+async def setup(bot: CmoBot) -> None:
+    services = bot.services
     await bot.add_cog(TipsCog(services.asking, services.settings.default_lang))

@@ -26,6 +26,7 @@ from bot.insights.loop import ImprovementLoop, NotYoursError
 from bot.insights.render import _lines
 from bot.knowledge.model import Lang
 from bot.render import COLOUR, GREY, Embed
+from bot.services import Services
 from bot.storage.aliases import LearnedAlias
 
 log = logging.getLogger(__name__)
@@ -45,13 +46,12 @@ def _title(loop: ImprovementLoop, topic_id: str, lang: Lang) -> str:
 
 
 class AliasesPanel:
-    def __init__(self, services):
+    def __init__(self, services: Services):
         self._services = services
 
     async def show(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction, self._services.settings.default_lang)
-        loop = ImprovementLoop(self._services.db, self._services.store)
-        embed, view = await aliases_message(loop, interaction.guild_id, lang, 0)
+        embed, view = await aliases_message(self._services.loop, interaction.guild_id, lang, 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 

@@ -7,6 +7,8 @@ Replies are ephemeral: moderators' tools should not fill a team channel.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,14 +20,17 @@ from bot.features.admin.insights import InsightsPanel
 from bot.features.admin.permissions import require_home_guild, require_moderator
 from bot.features.admin.tip_schedule import TipSchedulePanel
 
+if TYPE_CHECKING:
+    from bot.app import CmoBot
+
 LANGUAGE_CHOICES = [app_commands.Choice(name="nl", value="nl"), app_commands.Choice(name="en", value="en")]
 
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Moderator tools for cmo-bot"):
-    def __init__(self, bot: commands.Bot):
-        services = bot.services  # type: ignore[attr-defined]
+    def __init__(self, bot: CmoBot):
+        services = bot.services
         self._settings = services.settings
         self.insights = InsightsPanel(services)
         self.aliases = AliasesPanel(services)
@@ -159,7 +164,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
         return self.editing.topic_choices(interaction, current)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CmoBot) -> None:
     bot.add_dynamic_items(
         *insights.DYNAMIC_ITEMS, *aliases.DYNAMIC_ITEMS, *tip_schedule.DYNAMIC_ITEMS, *editing.DYNAMIC_ITEMS
     )

@@ -17,19 +17,21 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 from discord.utils import escape_markdown
 
 from bot.editing.diff import describe
 from bot.editing.form import INPUT_LIMITS, REASON_MAX, EditRejected
 from bot.editing.reload import ReloadReport
-from bot.editing.service import ContentEditor, Editor, NothingChanged, UnknownRevision, UnknownTopic
+from bot.editing.service import Editor, NothingChanged, UnknownRevision, UnknownTopic
 from bot.features.admin.permissions import is_moderator
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, send_ephemeral, to_embed
+from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, send_ephemeral, services_of, to_embed
 from bot.i18n import t
 from bot.knowledge.loader import ContentError, ContentIssue
 from bot.knowledge.model import Lang
 from bot.render import COLOUR, GREY
-from bot.storage.revisions import Revision, RevisionRepository
+from bot.services import Services
+from bot.storage.revisions import Revision
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +46,7 @@ HISTORY_SHOWN = 50
 ERROR_COLOUR = 0xC0392B
 
 
-def _editor_for(services: Any) -> ContentEditor:
-    return ContentEditor(services.store, RevisionRepository(services.db), services.clock)
-
-
-def _who(services: Any, interaction: discord.Interaction) -> Editor:
+def _who(services: Services, interaction: discord.Interaction) -> Editor:
     return Editor(services.asking.user_hash(interaction.user.id), interaction.user.display_name)
 
 
@@ -230,12 +228,12 @@ async def on_edit_submit(interaction: discord.Interaction) -> None:
         await _handle_edit_submit(interaction, match)
     except Exception:
         log.exception("edit form %s failed", match.group(0))
-        lang = interaction_lang(interaction, interaction.client.services.settings.default_lang)  # type: ignore[attr-defined]
+        lang = interaction_lang(interaction, services_of(interaction).settings.default_lang)
         await send_ephemeral(interaction, t("error_generic", lang))
 
 
 async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[str]) -> None:
-    services = interaction.client.services  # type: ignore[attr-defined]
+    services = services_of(interaction)
     lang = interaction_lang(interaction, services.settings.default_lang)
     if not is_moderator(interaction, services.settings.editor_role_ids):
         await _reply(interaction, t("error_not_moderator", lang))
@@ -248,7 +246,7 @@ async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[
     reason = values.pop("reason", "")
     editor = _who(services, interaction)
     try:
-        result = await _editor_for(services).submit(topic_id, edit_lang, base, values, editor, reason)  # type: ignore[arg-type]
+        result = await services.editor.submit(topic_id, edit_lang, base, values, editor, reason)  # type: ignore[arg-type]
     except EditRejected as exc:
         log.info("edit of %s (%s) refused: %s", topic_id, edit_lang, exc)
         text = _lines_within(_issue_lines(exc.issues), CONTENT_MAX, "edit_more_issues", lang, t("edit_rejected", lang))
@@ -269,18 +267,18 @@ async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[
     await _reply(interaction, text)
 
 
-def register(bot: discord.Client) -> None:
+def register(bot: commands.Bot) -> None:
     """Routes submitted edit forms to `on_edit_submit`; idempotent. Call it at setup so forms
     opened before a restart can still be submitted after it."""
-    listeners = getattr(bot, "extra_events", {}).get("on_interaction", [])
+    listeners = bot.extra_events.get("on_interaction", [])
     if on_edit_submit not in listeners:
-        bot.add_listener(on_edit_submit, "on_interaction")  # type: ignore[attr-defined]
+        bot.add_listener(on_edit_submit, "on_interaction")
 
 
 class EditingPanel:
-    def __init__(self, services: Any):
+    def __init__(self, services: Services):
         self._services = services
-        self._editor = _editor_for(services)
+        self._editor = services.editor
 
     def _lang(self, interaction: discord.Interaction) -> Lang:
         return interaction_lang(interaction, self._services.settings.default_lang)
@@ -332,7 +330,7 @@ class EditingPanel:
         if topic_id is None:
             await self._unknown(interaction, topic)
             return
-        repository = RevisionRepository(self._services.db)
+        repository = self._services.revisions
         revisions = await repository.history(topic_id, HISTORY_SHOWN)
         total = await repository.count(topic_id) if len(revisions) == HISTORY_SHOWN else len(revisions)
         embed = _history_embed(self._title(topic_id, lang), revisions, total, lang)

@@ -31,6 +31,7 @@ from bot.insights.render import CHART_NAME, group_embed, stats_embed, suggestion
 from bot.insights.stats import collect_stats, period_start
 from bot.insights.suggestions import Suggestion
 from bot.knowledge.model import Lang
+from bot.services import Services
 from bot.storage.timestamps import to_utc_iso
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,9 @@ NO_TOPIC = "_"
 
 
 class InsightsPanel:
-    def __init__(self, services):
+    def __init__(self, services: Services):
         self._services = services
-        self._loop = ImprovementLoop(services.db, services.store)
+        self._loop = services.loop
 
     def _lang(self, interaction: discord.Interaction) -> Lang:
         return interaction_lang(interaction, self._services.settings.default_lang)

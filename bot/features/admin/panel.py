@@ -12,15 +12,16 @@ import contextlib
 import discord
 
 from bot.features.admin.permissions import is_moderator
-from bot.features.common import NO_MENTIONS, interaction_lang
+from bot.features.common import NO_MENTIONS, interaction_lang, services_of
 from bot.i18n import t
 from bot.insights.loop import ImprovementLoop
 from bot.knowledge.model import Lang
+from bot.services import Services
 
 FLUSH_TIMEOUT = 2.0
 
 
-async def settle(services) -> None:
+async def settle(services: Services) -> None:
     """Questions asked a moment ago may still be in the writer's queue; a moderator should
     see them. Bounded: a slow disk shows slightly older data rather than no reply."""
     with contextlib.suppress(TimeoutError):
@@ -30,7 +31,7 @@ async def settle(services) -> None:
 
 async def open_panel(interaction: discord.Interaction) -> tuple[ImprovementLoop, Lang] | None:
     """The improvement loop and the moderator's language, or None after a refusal was sent."""
-    services = interaction.client.services  # type: ignore[attr-defined]
+    services = services_of(interaction)
     lang = interaction_lang(interaction, services.settings.default_lang)
     if interaction.guild_id is None or not is_moderator(interaction, services.settings.editor_role_ids):
         await interaction.response.send_message(
@@ -38,4 +39,4 @@ async def open_panel(interaction: discord.Interaction) -> tuple[ImprovementLoop,
         )
         return None
     await settle(services)
-    return ImprovementLoop(services.db, services.store), lang
+    return services.loop, lang

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import discord
 from discord import app_commands
@@ -21,8 +21,9 @@ from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT
 from bot.i18n import t
 from bot.knowledge.model import Lang
 from bot.render import COLOUR, GREY
-from bot.storage.tip_schedules import StoredSchedule, TipScheduleRepository
-from bot.tips.planner import TipPlanner, schedule_of
+from bot.services import Services
+from bot.storage.tip_schedules import StoredSchedule
+from bot.tips.planner import schedule_of
 from bot.tips.schedule import EVERY_DAY, WORKDAYS, Schedule, ScheduleError, days_spec, zone_names
 
 log = logging.getLogger(__name__)
@@ -140,13 +141,11 @@ def error_label(code: str, lang: Lang) -> str:
 
 
 class TipSchedulePanel:
-    def __init__(self, services, bot: discord.Client):
+    def __init__(self, services: Services, bot: discord.Client):
         self._services = services
         self._bot = bot
-        self._repo = TipScheduleRepository(services.db)
-        self._planner = TipPlanner(
-            self._repo, lambda: services.store.current.tips, timedelta(minutes=services.settings.tip_grace_minutes)
-        )
+        self._repo = services.tip_schedules
+        self._planner = services.planner
 
     def _lang(self, interaction: discord.Interaction) -> Lang:
         return interaction_lang(interaction, self._services.settings.default_lang)
