@@ -15,20 +15,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.clock import Clock, SystemClock
 from bot.insights.grouping import group_key, normalise
 from bot.knowledge.model import Lang
 from bot.knowledge.search import Answer
 from bot.knowledge.semantic_pool import SemanticPool
 from bot.knowledge.snapshot import ContentSnapshot
 from bot.knowledge.store import ContentStore
+from bot.limits import MAX_QUESTION_LENGTH
 from bot.storage import question_log
 from bot.storage.identity import UserHasher
 from bot.storage.questions import QuestionRecord, QuestionRepository
 from bot.storage.writer import QuestionWriter
 
 log = logging.getLogger(__name__)
-
-MAX_QUESTION_LENGTH = 2000
 
 
 def guild_answer(store: ContentStore, question: str, lang: Lang, guild_id: int | None) -> Answer | None:
@@ -72,8 +72,10 @@ class AskService:
         hasher: UserHasher,
         repository: QuestionRepository,
         pool: SemanticPool | None = None,
+        clock: Clock | None = None,
     ):
         self._store = store
+        self._clock = clock or SystemClock()  # when a question was asked
         self._pool = pool
         # The bot answers on the lexical signals while a new snapshot's topics are embedded;
         # the command line waits for them (from the cache that takes a fraction of a second).
@@ -168,6 +170,7 @@ class AskService:
             topic_id=topic_id,
             score=score,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            asked_at=self._clock.now(),
             outcome=outcome,
         )
         self._writer.enqueue(record)

@@ -1,7 +1,7 @@
 """Content -> embeds, as plain data in Discord's embed JSON shape. Pure functions.
 
 Discord rejects a whole message when one embed limit is exceeded, so every text passes
-through `_clip` and the total is checked before returning: a long topic loses its last
+through `clip` (bot/text_fit.py) and the total is checked before returning: a long topic loses its last
 fields and gains a "more" hint rather than failing to send. The result is a dict so that
 this module (and its tests) need no Discord library; the Discord layer wraps it with
 `discord.Embed.from_dict`.
@@ -14,25 +14,23 @@ from typing import Any
 
 from bot.i18n import t
 from bot.knowledge.model import Lang, Tip, Topic
+from bot.limits import (
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_COUNT_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+)
 from bot.render_text import source_line
-
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FIELD_COUNT_LIMIT = 25
-FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
+from bot.text_fit import clip, pack_lines
 
 COLOUR = 0xE4572E
 GREY = 0x95A5A6
 CATEGORY_COLOURS = {"cmo-role": 0xE4572E, "c-suite": 0x17BEBB, "ai-trends": 0x76B041}
 
 Embed = dict[str, Any]
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # What Discord turns into a link needs a scheme followed by "://" (also in <https://...> and
@@ -64,13 +62,13 @@ def topic_embed(topic: Topic, lang: Lang) -> Embed:
     """The full answer for one topic: summary and body, sections as fields, tables as rows,
     sources in the footer."""
     embed: Embed = {
-        "title": _clip(topic.title.get(lang), TITLE_LIMIT),
-        "description": _clip(f"**{topic.summary.get(lang)}**\n\n{topic.body.get(lang)}", DESCRIPTION_LIMIT),
+        "title": clip(topic.title.get(lang), TITLE_LIMIT),
+        "description": clip(f"**{topic.summary.get(lang)}**\n\n{topic.body.get(lang)}", DESCRIPTION_LIMIT),
         "color": CATEGORY_COLOURS.get(topic.category, COLOUR),
         "fields": [],
     }
     footer = t("sources", lang) + ": " + "; ".join(source_line(source, lang) for source in topic.sources)
-    embed["footer"] = {"text": _clip(footer, FOOTER_LIMIT)}
+    embed["footer"] = {"text": clip(footer, FOOTER_LIMIT)}
     _add_fields_within_limits(embed, topic_fields(topic, lang), more=t("more_hint", lang, topic=topic.id))
     return embed
 
@@ -93,25 +91,25 @@ def topic_fields(topic: Topic, lang: Lang) -> list[tuple[str, str]]:
 
 def _add_fields_within_limits(embed: Embed, fields: list[tuple[str, str]], more: str) -> None:
     for index, (name, value) in enumerate(fields):
-        name, value = _clip(name, FIELD_NAME_LIMIT), _clip(value, FIELD_VALUE_LIMIT)
+        name, value = clip(name, FIELD_NAME_LIMIT), clip(value, FIELD_VALUE_LIMIT)
         room = EMBED_TOTAL_LIMIT - embed_length(embed) - len(more) - 2
         if index >= FIELD_COUNT_LIMIT - 1 or len(name) + len(value) > room:
-            embed["description"] = _clip(embed["description"] + "\n\n" + more, DESCRIPTION_LIMIT)
+            embed["description"] = clip(embed["description"] + "\n\n" + more, DESCRIPTION_LIMIT)
             break
         embed["fields"].append({"name": name, "value": value, "inline": False})
     overflow = embed_length(embed) - EMBED_TOTAL_LIMIT
     if overflow > 0:  # only with extreme descriptions: shorten the text itself
-        embed["description"] = _clip(embed["description"], max(1, len(embed["description"]) - overflow))
+        embed["description"] = clip(embed["description"], max(1, len(embed["description"]) - overflow))
 
 
 def tip_embed(tip: Tip, topic: Topic | None, lang: Lang) -> Embed:
     embed: Embed = {
-        "title": _clip("💡 " + t("tip_title", lang), TITLE_LIMIT),
-        "description": _clip(tip.text.get(lang), DESCRIPTION_LIMIT),
+        "title": clip("💡 " + t("tip_title", lang), TITLE_LIMIT),
+        "description": clip(tip.text.get(lang), DESCRIPTION_LIMIT),
         "color": COLOUR,
     }
     if topic is not None:
-        embed["footer"] = {"text": _clip(t("tip_footer", lang, title=topic.title.get(lang)), FOOTER_LIMIT)}
+        embed["footer"] = {"text": clip(t("tip_footer", lang, title=topic.title.get(lang)), FOOTER_LIMIT)}
     return embed
 
 
@@ -119,15 +117,15 @@ def no_match_embed(quoted_question: str, suggestions: list[Topic], lang: Lang) -
     """`quoted_question` must already be escaped for display by the caller; links in it are
     made unclickable here."""
     embed: Embed = {
-        "title": _clip(t("no_match_title", lang), TITLE_LIMIT),
-        "description": _clip(f"> {unlinked(quoted_question)}\n\n{t('no_match', lang)}", DESCRIPTION_LIMIT),
+        "title": clip(t("no_match_title", lang), TITLE_LIMIT),
+        "description": clip(f"> {unlinked(quoted_question)}\n\n{t('no_match', lang)}", DESCRIPTION_LIMIT),
         "color": GREY,
         "fields": [],
     }
     if suggestions:
         value = "\n".join(f"• {topic.title.get(lang)}" for topic in suggestions)
         embed["fields"].append(
-            {"name": t("suggestions", lang), "value": _clip(value, FIELD_VALUE_LIMIT), "inline": False}
+            {"name": t("suggestions", lang), "value": clip(value, FIELD_VALUE_LIMIT), "inline": False}
         )
     return embed
 
@@ -148,15 +146,15 @@ def compare_embed(topic: Topic, role: str | None, lang: Lang) -> Embed:
     columns, rows = comparison_rows(topic, lang)
     roles = list(rows) if role is None else [role.upper(), "CMO"]
     title = t("compare_all_title", lang) if role is None else t("compare_title", lang, role=role.upper())
-    embed: Embed = {"title": _clip(title, TITLE_LIMIT), "color": CATEGORY_COLOURS["c-suite"], "fields": []}
+    embed: Embed = {"title": clip(title, TITLE_LIMIT), "color": CATEGORY_COLOURS["c-suite"], "fields": []}
     for name in dict.fromkeys(roles):
         if name not in rows:
             continue
         cells = rows[name]
         value = "\n".join(f"**{column}:** {cell}" for column, cell in zip(columns[1:], cells[1:], strict=True))
-        embed["fields"].append({"name": _clip(cells[0], FIELD_NAME_LIMIT), "value": _clip(value, FIELD_VALUE_LIMIT)})
+        embed["fields"].append({"name": clip(cells[0], FIELD_NAME_LIMIT), "value": clip(value, FIELD_VALUE_LIMIT)})
     footer = t("sources", lang) + ": " + "; ".join(source_line(source, lang) for source in topic.sources)
-    embed["footer"] = {"text": _clip(footer, FOOTER_LIMIT)}
+    embed["footer"] = {"text": clip(footer, FOOTER_LIMIT)}
     return embed
 
 
@@ -170,14 +168,9 @@ def topics_overview_embed(counts: dict[str, int], lang: Lang) -> Embed:
 
 def category_embed(category: str, topics: list[Topic], lang: Lang) -> Embed:
     lines = [f"• **{topic.title.get(lang)}** — {topic.summary.get(lang)}" for topic in topics]
-    description = ""
-    for line in lines:  # whole lines only, within the limit
-        if len(description) + len(line) + 1 > DESCRIPTION_LIMIT:
-            break
-        description += line + "\n"
     return {
-        "title": _clip(t(f"category_{category}", lang), TITLE_LIMIT),
-        "description": description.strip(),
+        "title": clip(t(f"category_{category}", lang), TITLE_LIMIT),
+        "description": "\n".join(pack_lines(lines, DESCRIPTION_LIMIT)).strip(),
         "color": CATEGORY_COLOURS.get(category, COLOUR),
     }
 

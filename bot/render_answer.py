@@ -10,19 +10,21 @@ from __future__ import annotations
 from bot.i18n import t
 from bot.knowledge.model import Lang, Topic
 from bot.knowledge.search import Answer
-from bot.render import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, TITLE_LIMIT, Embed, _clip, embed_length, topic_embed
+from bot.limits import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, TITLE_LIMIT
+from bot.render import Embed, embed_length, topic_embed
+from bot.text_fit import clip
 
 
 def answer_embed(topic: Topic, answer: Answer, lang: Lang) -> Embed:
     embed = topic_embed(topic, lang)
     lead: list[str] = []
     if answer.outcome == "guess":
-        embed["title"] = _clip(t("guess_title", lang, title=topic.title.get(lang).rstrip("?")), TITLE_LIMIT)
+        embed["title"] = clip(t("guess_title", lang, title=topic.title.get(lang).rstrip("?")), TITLE_LIMIT)
         lead.append(f"*{t('guess_intro', lang)}*")
     if answer.passage:
         lead.append(f"**{t('answer_lead', lang)}:** {answer.passage}")
     if lead:
-        embed["description"] = _clip("\n\n".join([*lead, embed["description"]]), DESCRIPTION_LIMIT)
+        embed["description"] = clip("\n\n".join([*lead, embed["description"]]), DESCRIPTION_LIMIT)
         while embed_length(embed) > EMBED_TOTAL_LIMIT and embed["fields"]:
             embed["fields"].pop()
     return embed

@@ -79,6 +79,7 @@ class Services:
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Services:
+        clock = clock or SystemClock()
         vectors = semantic_vectors(settings)
         store = ContentStore.from_dir(settings.resolved_content_dir(), settings.home_guild_id, vectors)
         db = await Database.open(settings.db_path)
@@ -86,15 +87,14 @@ class Services:
             secret = settings.hash_secret.get_secret_value() if settings.hash_secret else None
             hasher = await load_hasher(db, secret, settings.hash_secret_file)
             await apply_overlay(store, db)
-            questions = QuestionRepository(db)
+            questions = QuestionRepository(db, clock)
             writer = QuestionWriter(questions, spill_path=spill_path_for(settings.db_path))
             await writer.start()
         except BaseException:
             await db.close()
             raise
         pool = SemanticPool() if vectors is not None else None
-        asking = AskService(store, writer, hasher, questions, pool)
-        clock = clock or SystemClock()
+        asking = AskService(store, writer, hasher, questions, pool, clock)
         revisions = RevisionRepository(db)
         tip_schedules = TipScheduleRepository(db)
         return cls(
@@ -108,7 +108,7 @@ class Services:
             clock=clock,
             revisions=revisions,
             tip_schedules=tip_schedules,
-            loop=ImprovementLoop(db, store),
+            loop=ImprovementLoop(db, store, clock),
             editor=ContentEditor(store, revisions, clock),
             # One planner for the scheduler and the moderators' preview: its memory of handled
             # slots is only a shortcut, and the preview (next_pick) does not touch it.

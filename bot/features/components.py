@@ -19,6 +19,7 @@ import discord
 from bot.asking import AskService
 from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, send_ephemeral, services_of, to_embed
 from bot.features.cooldown import component_cooldown
+from bot.features.error_reply import reply_error
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang, Tip, Topic
 from bot.knowledge.snapshot import ContentSnapshot
@@ -33,17 +34,16 @@ LABEL_LIMIT = 80
 
 def guarded(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """For component callbacks: discord.py only logs an exception raised in a dynamic item,
-    leaving the user with "This interaction failed"; this replies with the localised generic
-    error instead, like the command tree's handler does for commands."""
+    leaving the user with "This interaction failed"; this answers through `reply_error`
+    instead, as the command tree's handler does for commands."""
 
     @functools.wraps(callback)
     async def wrapper(self: Any, interaction: discord.Interaction) -> None:
         try:
             await callback(self, interaction)
-        except Exception:
+        except Exception as error:
             custom_id = (interaction.data or {}).get("custom_id")
-            log.exception("component %s failed in guild %s", custom_id, interaction.guild_id)
-            await send_ephemeral(interaction, t("error_generic", _lang(interaction)))
+            await reply_error(interaction, error, f"component {custom_id}")
 
     return wrapper
 

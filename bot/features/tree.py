@@ -1,34 +1,29 @@
 """The command tree with one central error handler.
 
 Whatever goes wrong in a command, the user gets a short localised message (never a
-traceback) and the log gets the context; the handler works whether or not the interaction
-was already answered, and one guild's error never reaches the process.
+traceback) and the log gets the context, through the same `reply_error` that components and
+forms use; one guild's error never reaches the process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 
 import discord
 from discord import app_commands
 
-from bot.features.admin.permissions import NotHomeGuild, NotModerator
-from bot.features.common import interaction_lang, send_ephemeral
-from bot.i18n import t
+from bot.errors import ShuttingDown
+from bot.features.error_reply import outcome_of, reply_error
+from bot.knowledge.model import Lang
 from bot.ops.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 
-class ShuttingDown(app_commands.CheckFailure):
-    """The bot is stopping: new commands get a polite 'try again' instead of half an answer."""
-
-
 class CmoTree(app_commands.CommandTree):
-    default_lang = "nl"
+    default_lang: Lang = "nl"
     metrics: Metrics | None = None
 
     def __init__(self, *args, **kwargs):
@@ -83,30 +78,6 @@ class CmoTree(app_commands.CommandTree):
         self._finished(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        lang = interaction_lang(interaction, self.default_lang)
-        outcome = "refused"
-        if isinstance(error, app_commands.CommandOnCooldown):
-            message = t("error_cooldown", lang, seconds=max(1, math.ceil(error.retry_after)))
-            outcome = "cooldown"
-        elif isinstance(error, ShuttingDown):
-            message = t("error_shutting_down", lang)
-            outcome = "shutting-down"
-        elif isinstance(error, NotModerator):
-            message = t("error_not_moderator", lang)
-        elif isinstance(error, NotHomeGuild):
-            message = t("error_not_home_guild", lang)
-        elif isinstance(error, app_commands.CheckFailure):
-            message = t("error_forbidden", lang)
-        else:
-            outcome = "error"
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error(
-                "command %s failed in guild %s (interaction %s)",
-                command,
-                interaction.guild_id,
-                interaction.id,
-                exc_info=error,
-            )
-            message = t("error_generic", lang)
-        self.record(interaction, outcome)
-        await send_ephemeral(interaction, message)
+        self.record(interaction, outcome_of(error))
+        command = interaction.command.qualified_name if interaction.command else "?"
+        await reply_error(interaction, error, f"command {command}", self.default_lang)

@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.asking import answer_in
+from bot.clock import Clock
 from bot.insights.grouping import QuestionGroup, alias_text, queue_groups
 from bot.insights.queries import InsightsQueries
 from bot.insights.suggestions import Suggestion, find_suggestions
@@ -60,12 +61,12 @@ class ClosedGroup:
 
 
 class ImprovementLoop:
-    def __init__(self, db: Database, store: ContentStore) -> None:
+    def __init__(self, db: Database, store: ContentStore, clock: Clock | None = None) -> None:
         self._db = db
         self.store = store
         self.home_guild_id = store.home_guild_id
         self.queries = InsightsQueries(db)
-        self.aliases = AliasRepository(db)
+        self.aliases = AliasRepository(db, clock)
 
     async def visible_aliases(self, guild_id: int) -> list[LearnedAlias]:
         """The aliases that count in this server: its own first, then the shared ones."""

@@ -13,10 +13,10 @@ from bot.insights.grouping import QuestionGroup
 from bot.insights.stats import Stats
 from bot.insights.suggestions import Suggestion
 from bot.knowledge.model import Lang, Topic
+from bot.limits import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT
 from bot.render import COLOUR, GREY, Embed
+from bot.text_fit import clip, pack_lines
 
-FIELD_VALUE_LIMIT = 1024
-DESCRIPTION_LIMIT = 4096
 PER_DAY_LINES = 14
 QUEUE_PREVIEW = 5
 TOP_GUESSES = 5
@@ -27,14 +27,7 @@ Quote = Callable[..., str]
 
 def _lines(lines: Sequence[str], lang: Lang) -> str:
     """A field value from lines, cut at a line so it stays within the limit."""
-    out: list[str] = []
-    size = 0
-    for line in lines:
-        if size + len(line) + 1 > FIELD_VALUE_LIMIT:
-            break
-        out.append(line)
-        size += len(line) + 1
-    return "\n".join(out) or t("ins_stats_none", lang)
+    return "\n".join(pack_lines(lines, FIELD_VALUE_LIMIT)) or t("ins_stats_none", lang)
 
 
 def _title(topics: Mapping[str, Topic], topic_id: str, lang: Lang) -> str:
@@ -120,7 +113,7 @@ def group_embed(
     mark = _guess_mark(group, topics, lang).strip() + "\n" if group.rejected_guess else ""
     embed: Embed = {
         "title": t("ins_unanswered_title", lang, index=position + 1, total=len(groups)),
-        "description": (head + f"> {quote(group.text, 1000)}\n{mark}\n" + body)[:DESCRIPTION_LIMIT],
+        "description": clip(head + f"> {quote(group.text, 1000)}\n{mark}\n" + body, DESCRIPTION_LIMIT),
         "color": COLOUR,
         "fields": [],
     }
@@ -148,7 +141,7 @@ def suggestion_embed(
     )
     return {
         "title": t("ins_suggestion_title", lang, index=position + 1, total=len(suggestions)),
-        "description": (head + f"> {quote(item.text, 1000)}\n\n" + body)[:DESCRIPTION_LIMIT],
+        "description": clip(head + f"> {quote(item.text, 1000)}\n\n" + body, DESCRIPTION_LIMIT),
         "color": COLOUR,
     }
 

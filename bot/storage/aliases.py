@@ -19,9 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.clock import Clock, SystemClock
 from bot.insights.grouping import group_key, normalise
 from bot.storage.database import Database
-from bot.storage.timestamps import utc_now_iso
+from bot.storage.timestamps import to_utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,11 @@ class LearnedAlias:
 
 
 class AliasRepository:
-    def __init__(self, db: Database) -> None:
+    """SQL for learned aliases and dismissed questions; both are stamped with `clock`'s time."""
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self._db = db
+        self._clock = clock or SystemClock()
 
     async def attach(
         self,
@@ -81,7 +85,7 @@ class AliasRepository:
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, lang, group_key) DO UPDATE SET "
             "topic_id = excluded.topic_id, alias = excluded.alias, "
             "source = excluded.source, added_at = excluded.added_at",
-            (topic_id, lang, alias, group_key, guild_id, source, utc_now_iso()),
+            (topic_id, lang, alias, group_key, guild_id, source, to_utc_iso(self._clock.now())),
         )
 
     async def detach(self, guild_id: int, lang: str, group_key: str) -> None:
@@ -115,7 +119,7 @@ class AliasRepository:
         await self._db.execute(
             "INSERT INTO dismissed_questions (guild_id, group_key, topic_id, dismissed_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (guild_id, group_key, topic_id) DO NOTHING",
-            (guild_id, group_key, topic_id, utc_now_iso()),
+            (guild_id, group_key, topic_id, to_utc_iso(self._clock.now())),
         )
 
     async def dismissed(self, guild_id: int) -> set[tuple[str, str]]:

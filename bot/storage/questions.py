@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Self
 
+from bot.clock import Clock, SystemClock
+from bot.limits import MAX_QUESTION_LENGTH as MAX_QUESTION_CHARS
 from bot.storage.database import Database
 from bot.storage.timestamps import to_utc_iso, utc_now_iso
 
 log = logging.getLogger(__name__)
-
-MAX_QUESTION_CHARS = 2000
 
 _COLUMNS = (
     "id", "asked_at", "guild_id", "channel_id", "user_hash", "locale", "lang",
@@ -78,7 +78,8 @@ class QuestionRecord:
         asked_at: datetime | None = None,
         outcome: str | None = None,
     ) -> Self:
-        """A record with a fresh uuid4 id and the current UTC time.
+        """A record with a fresh uuid4 id, asked at `asked_at` (the current UTC time without it:
+        the bot passes its clock's time).
 
         The id exists before the row is written, so a feedback button sent with the answer can
         carry it.
@@ -108,10 +109,12 @@ class QuestionRecord:
 
 
 class QuestionRepository:
-    """SQL for the ``questions`` and ``feedback`` tables, and nothing else."""
+    """SQL for the ``questions`` and ``feedback`` tables, and nothing else. A rating is
+    stamped with `clock`'s time."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self._db = db
+        self._clock = clock or SystemClock()
 
     async def insert_many(self, records: Sequence[QuestionRecord]) -> None:
         """Write records in one transaction: all land or none do."""
@@ -155,7 +158,7 @@ class QuestionRepository:
                 "INSERT INTO feedback (question_id, user_hash, rating, rated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (question_id, user_hash) DO UPDATE SET "
                 "rating = excluded.rating, rated_at = excluded.rated_at",
-                (question_id, user_hash or "", rating, utc_now_iso()),
+                (question_id, user_hash or "", rating, to_utc_iso(self._clock.now())),
             )
         except sqlite3.IntegrityError as exc:
             if "FOREIGN KEY" not in str(exc).upper():

@@ -24,6 +24,13 @@ def to_utc_iso(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
+def from_utc_iso(stored: str) -> datetime:
+    """A stored time back as an aware datetime in UTC. Stored times carry their ``Z``; one
+    without a zone (written by hand) is read as UTC, never as the host's local time."""
+    moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def utc_now_iso() -> str:
     """The current time in the stored format."""
     return to_utc_iso(datetime.now(UTC))

@@ -1,7 +1,8 @@
 """/cmo-admin (nl /cmo-beheer): the moderator commands, in one group.
 
-Thin on purpose: every command checks who may use it and hands over to the panel of its
-feature (insights, tip schedule, content editing), where the work and the replies live.
+Thin on purpose: every command says by decoration who may use it (`moderator_only()`, and
+`home_guild_only()` for content editing) and hands over to the panel of its feature
+(insights, tip schedule, content editing), where the work and the replies live.
 Replies are ephemeral: moderators' tools should not fill a team channel.
 """
 
@@ -17,7 +18,7 @@ from bot.features.admin import aliases, editing, insights, tip_schedule
 from bot.features.admin.aliases import AliasesPanel
 from bot.features.admin.editing import EditingPanel
 from bot.features.admin.insights import InsightsPanel
-from bot.features.admin.permissions import require_home_guild, require_moderator
+from bot.features.admin.permissions import home_guild_only, moderator_only
 from bot.features.admin.tip_schedule import TipSchedulePanel
 
 if TYPE_CHECKING:
@@ -31,22 +32,15 @@ LANGUAGE_CHOICES = [app_commands.Choice(name="nl", value="nl"), app_commands.Cho
 class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Moderator tools for cmo-bot"):
     def __init__(self, bot: CmoBot):
         services = bot.services
-        self._settings = services.settings
         self.insights = InsightsPanel(services)
         self.aliases = AliasesPanel(services)
         self.tips = TipSchedulePanel(services, bot)
         self.editing = EditingPanel(services)
         super().__init__()
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        require_moderator(interaction, self._settings.editor_role_ids)
-        return True
-
-    def _home_guild_only(self, interaction: discord.Interaction) -> None:
-        require_home_guild(interaction, self._settings.home_guild_id)
-
     # -- insights (the improvement loop) ---------------------------------------------------
 
+    @moderator_only()
     @app_commands.command(
         name="stats", description="Questions per day, answered share, top and unanswered questions, ratings"
     )
@@ -54,20 +48,24 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
         await self.insights.stats(interaction, days)
 
+    @moderator_only()
     @app_commands.command(name="unanswered", description="Open unanswered questions, to attach as an alias or dismiss")
     async def unanswered(self, interaction: discord.Interaction) -> None:
         await self.insights.unanswered(interaction)
 
+    @moderator_only()
     @app_commands.command(
         name="suggestions", description="Aliases the bot proposes from what users opened after a miss"
     )
     async def suggestions(self, interaction: discord.Interaction) -> None:
         await self.insights.suggestions(interaction)
 
+    @moderator_only()
     @app_commands.command(name="aliases", description="Learned aliases that count in this server, to review or detach")
     async def aliases_list(self, interaction: discord.Interaction) -> None:
         await self.aliases.show(interaction)
 
+    @moderator_only()
     @app_commands.command(
         name="export-questions", description="The question log as a CSV file, without user identifiers"
     )
@@ -81,6 +79,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
 
     # The channel arrives as Discord sent it (AppCommandChannel): the bot keeps no guild cache,
     # so discord.TextChannel could not be resolved. The panel checks that it is a text channel.
+    @moderator_only()
     @app_commands.command(name="tips-set", description="Post a tip in a channel at a set local time")
     @app_commands.describe(
         channel="The text channel for the tips",
@@ -105,27 +104,33 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     async def tips_set_timezone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return self.tips.timezone_choices(current)
 
+    @moderator_only()
     @app_commands.command(name="tips-off", description="Stop the scheduled tips in this server")
     async def tips_off(self, interaction: discord.Interaction) -> None:
         await self.tips.off(interaction)
 
+    @moderator_only()
     @app_commands.command(
         name="tips-status", description="The tip schedule, the next and last post, and the last error"
     )
     async def tips_status(self, interaction: discord.Interaction) -> None:
         await self.tips.status(interaction)
 
+    @moderator_only()
     @app_commands.command(name="tips-preview", description="The tip that would be posted next")
     async def tips_preview(self, interaction: discord.Interaction) -> None:
         await self.tips.preview(interaction)
 
     # -- content editing (home guild only) -------------------------------------------------
 
+    @home_guild_only()
+    @moderator_only()
     @app_commands.command(name="reload", description="Re-read the content files and make them live")
     async def reload(self, interaction: discord.Interaction) -> None:
-        self._home_guild_only(interaction)
         await self.editing.reload(interaction)
 
+    @home_guild_only()
+    @moderator_only()
     @app_commands.command(name="edit", description="Edit a topic live in a form")
     @app_commands.describe(topic="The topic", language="Which language to edit")
     @app_commands.choices(language=LANGUAGE_CHOICES)
@@ -135,15 +140,17 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
         topic: app_commands.Range[str, 1, 100],
         language: app_commands.Choice[str] | None = None,
     ) -> None:
-        self._home_guild_only(interaction)
         await self.editing.edit(interaction, topic, language.value if language else "nl")
 
+    @home_guild_only()
+    @moderator_only()
     @app_commands.command(name="history", description="The revisions of a topic")
     @app_commands.describe(topic="The topic")
     async def history(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
-        self._home_guild_only(interaction)
         await self.editing.history(interaction, topic)
 
+    @home_guild_only()
+    @moderator_only()
     @app_commands.command(name="revert", description="Make an earlier revision of a topic live again")
     @app_commands.describe(topic="The topic", revision="Revision number; 0 is the version in the files")
     async def revert(
@@ -152,7 +159,6 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
         topic: app_commands.Range[str, 1, 100],
         revision: app_commands.Range[int, 0, 100_000],
     ) -> None:
-        self._home_guild_only(interaction)
         await self.editing.revert(interaction, topic, revision)
 
     @edit.autocomplete("topic")

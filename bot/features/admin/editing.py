@@ -1,6 +1,6 @@
 """Content editing for moderators: reload, edit in a form, history, revert.
 
-The cog has already checked that the member is an editor in the home guild; this panel turns
+The cog's checks have already let only an editor in the home guild through; this panel turns
 the core (bot/editing) into ephemeral replies. The edit form is a modal whose custom id holds
 everything the submit needs (`cmo:edit:<topic>:<lang>:<base revision>`), so the submit is
 handled by an `on_interaction` listener rather than by a Modal object kept in memory: it then
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 import discord
@@ -24,24 +23,31 @@ from bot.editing.diff import describe
 from bot.editing.form import INPUT_LIMITS, REASON_MAX, EditRejected
 from bot.editing.reload import ReloadReport
 from bot.editing.service import Editor, NothingChanged, UnknownRevision, UnknownTopic
-from bot.features.admin.permissions import is_moderator
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, send_ephemeral, services_of, to_embed
+from bot.features.admin.permissions import ensure_home_guild, ensure_moderator
+from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, services_of, to_embed
+from bot.features.error_reply import reply_error
 from bot.i18n import t
 from bot.knowledge.loader import ContentError, ContentIssue
 from bot.knowledge.model import Lang
+from bot.limits import (
+    CHOICE_NAME_LIMIT,
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
+    MODAL_TITLE_LIMIT,
+    TITLE_LIMIT,
+)
 from bot.render import COLOUR, GREY
 from bot.services import Services
 from bot.storage.revisions import Revision
+from bot.storage.timestamps import from_utc_iso
+from bot.text_fit import clip, pack_lines
 
 log = logging.getLogger(__name__)
 
 DYNAMIC_ITEMS: tuple = ()
 
 EDIT_ID = re.compile(r"cmo:edit:(?P<topic>[a-z0-9-]{1,64}):(?P<lang>nl|en):(?P<base>\d{1,9})")
-MODAL_TITLE_MAX = 45
-CONTENT_MAX = 2000
-DESCRIPTION_MAX = 4096
-FIELD_MAX = 1024
 HISTORY_SHOWN = 50
 ERROR_COLOUR = 0xC0392B
 
@@ -50,31 +56,22 @@ def _who(services: Services, interaction: discord.Interaction) -> Editor:
     return Editor(services.asking.user_hash(interaction.user.id), interaction.user.display_name)
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _lines_within(lines: Sequence[str], limit: int, more_key: str, lang: Lang, head: str = "") -> str:
     """`head` plus as many lines as fit in `limit`, then a count of the lines left out."""
-    reserve = len(t(more_key, lang, count=len(lines))) + 1
-    parts = [head] if head else []
-    used = len(head)
-    for index, line in enumerate(lines):
-        last = index == len(lines) - 1
-        if used + 1 + len(line) > limit - (0 if last else reserve):
-            parts.append(t(more_key, lang, count=len(lines) - index))
-            break
-        parts.append(line)
-        used += 1 + len(line)
-    return "\n".join(parts)
+    def more(count: int) -> str:
+        return t(more_key, lang, count=count)
+
+    if not head:
+        return "\n".join(pack_lines(lines, limit, more))
+    return "\n".join([head, *pack_lines(lines, limit - len(head) - 1, more)])
 
 
 def _issue_lines(issues: Sequence[ContentIssue]) -> list[str]:
-    return [f"• {escape_markdown(_clip(str(issue), 300))}" for issue in issues]
+    return [f"• {escape_markdown(clip(str(issue), 300))}" for issue in issues]
 
 
 def _ids(topic_ids: Sequence[str]) -> str:
-    return _clip(", ".join(topic_ids), FIELD_MAX)
+    return clip(", ".join(topic_ids), FIELD_VALUE_LIMIT)
 
 
 def _reload_embed(report: ReloadReport, lang: Lang) -> dict[str, Any]:
@@ -94,7 +91,9 @@ def _reload_embed(report: ReloadReport, lang: Lang) -> dict[str, Any]:
         fields.append(
             {
                 "name": t("edit_reload_shadowed", lang, count=len(report.shadowed)),
-                "value": _clip(t("edit_reload_shadowed_hint", lang) + "\n" + ", ".join(report.shadowed), FIELD_MAX),
+                "value": clip(
+                    t("edit_reload_shadowed_hint", lang) + "\n" + ", ".join(report.shadowed), FIELD_VALUE_LIMIT
+                ),
                 "inline": False,
             }
         )
@@ -106,7 +105,7 @@ def _reload_failed_embed(error: ContentError, lang: Lang) -> dict[str, Any]:
     return {
         "title": t("edit_reload_failed_title", lang),
         "description": _lines_within(
-            _issue_lines(error.issues), DESCRIPTION_MAX, "edit_more_issues", lang, head + "\n"
+            _issue_lines(error.issues), DESCRIPTION_LIMIT, "edit_more_issues", lang, head + "\n"
         ),
         "color": ERROR_COLOUR,
     }
@@ -114,8 +113,7 @@ def _reload_failed_embed(error: ContentError, lang: Lang) -> dict[str, Any]:
 
 def _timestamp(stored: str) -> str:
     """A stored UTC time as a Discord timestamp: every reader sees it in their own zone."""
-    moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
-    return f"<t:{int(moment.timestamp())}:f>"
+    return f"<t:{int(from_utc_iso(stored).timestamp())}:f>"
 
 
 def _history_line(revision: Revision, lang: Lang, live: bool) -> str:
@@ -143,18 +141,15 @@ def _history_embed(title: str, revisions: list[Revision], total: int, lang: Lang
     if not revisions:
         description = t("edit_history_empty", lang)
     else:
-        room = DESCRIPTION_MAX - len(file_line) - len(t("edit_history_more", lang, count=total)) - 2
-        lines: list[str] = []
-        for index, revision in enumerate(revisions):
-            line = _history_line(revision, lang, live=index == 0)
-            if sum(len(shown) + 1 for shown in lines) + len(line) > room:
-                break
-            lines.append(line)
-        if total > len(lines):
-            lines.append(t("edit_history_more", lang, count=total - len(lines)))
+        lines = pack_lines(
+            [_history_line(revision, lang, live=index == 0) for index, revision in enumerate(revisions)],
+            DESCRIPTION_LIMIT - len(file_line) - 1,
+            lambda count: t("edit_history_more", lang, count=count),
+            total=total,
+        )
         description = "\n".join([*lines, file_line])
     return {
-        "title": _clip(t("edit_history_title", lang, title=title), 256),
+        "title": clip(t("edit_history_title", lang, title=title), TITLE_LIMIT),
         "description": description,
         "color": GREY,
         "footer": {"text": t("edit_history_footer", lang)},
@@ -163,7 +158,7 @@ def _history_embed(title: str, revisions: list[Revision], total: int, lang: Lang
 
 def _edit_modal(topic_title: str, topic_id: str, edit_lang: Lang, base: int, values: Mapping[str, str], lang: Lang):
     modal = discord.ui.Modal(
-        title=_clip(t("edit_modal_title", lang, title=topic_title), MODAL_TITLE_MAX),
+        title=clip(t("edit_modal_title", lang, title=topic_title), MODAL_TITLE_LIMIT),
         custom_id=f"cmo:edit:{topic_id}:{edit_lang}:{base}",
         timeout=None,
     )
@@ -213,12 +208,13 @@ def _submitted(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 
 async def _reply(interaction: discord.Interaction, text: str) -> None:
-    await interaction.response.send_message(_clip(text, CONTENT_MAX), ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await interaction.response.send_message(clip(text, CONTENT_LIMIT), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def on_edit_submit(interaction: discord.Interaction) -> None:
     """Handles a submitted edit form; every other interaction is left alone. Runs as a
-    listener, where discord.py would only log an error: the editor gets the generic reply."""
+    listener, where discord.py would only log an error: refusals and failures are answered
+    through `reply_error`."""
     if interaction.type is not discord.InteractionType.modal_submit:
         return
     match = EDIT_ID.fullmatch(str((interaction.data or {}).get("custom_id", "")))
@@ -226,21 +222,16 @@ async def on_edit_submit(interaction: discord.Interaction) -> None:
         return
     try:
         await _handle_edit_submit(interaction, match)
-    except Exception:
-        log.exception("edit form %s failed", match.group(0))
-        lang = interaction_lang(interaction, services_of(interaction).settings.default_lang)
-        await send_ephemeral(interaction, t("error_generic", lang))
+    except Exception as error:
+        await reply_error(interaction, error, f"edit form {match.group(0)}")
 
 
 async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[str]) -> None:
+    # The custom id alone proves nothing: the same checks as the /cmo-admin edit command.
+    ensure_moderator(interaction)
+    ensure_home_guild(interaction)
     services = services_of(interaction)
     lang = interaction_lang(interaction, services.settings.default_lang)
-    if not is_moderator(interaction, services.settings.editor_role_ids):
-        await _reply(interaction, t("error_not_moderator", lang))
-        return
-    if services.settings.home_guild_id is None or interaction.guild_id != services.settings.home_guild_id:
-        await _reply(interaction, t("error_not_home_guild", lang))
-        return
     topic_id, edit_lang, base = match["topic"], match["lang"], int(match["base"])
     values = _submitted((interaction.data or {}).get("components") or [])
     reason = values.pop("reason", "")
@@ -249,7 +240,9 @@ async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[
         result = await services.editor.submit(topic_id, edit_lang, base, values, editor, reason)  # type: ignore[arg-type]
     except EditRejected as exc:
         log.info("edit of %s (%s) refused: %s", topic_id, edit_lang, exc)
-        text = _lines_within(_issue_lines(exc.issues), CONTENT_MAX, "edit_more_issues", lang, t("edit_rejected", lang))
+        text = _lines_within(
+            _issue_lines(exc.issues), CONTENT_LIMIT, "edit_more_issues", lang, t("edit_rejected", lang)
+        )
         await _reply(interaction, text)
         return
     except NothingChanged:
@@ -362,6 +355,6 @@ class EditingPanel:
     def topic_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         lang = self._lang(interaction)
         return [
-            app_commands.Choice(name=_clip(title, 100), value=topic_id)
+            app_commands.Choice(name=clip(title, CHOICE_NAME_LIMIT), value=topic_id)
             for topic_id, title in self._services.store.current.complete(current[:100], lang)
         ]

@@ -1,7 +1,8 @@
 """What every moderator panel's components do first: check again, and see fresh questions.
 
-Components are not covered by the /cmo-admin group's check (a button can be clicked by
-anyone who sees the message, or replayed), so each click checks again here.
+Components are not covered by the /cmo-admin commands' checks (a button can be clicked by
+anyone who sees the message, or replayed), so each click checks again here: as a dynamic
+item's `interaction_check` (`moderator_check`), or through `open_panel`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import contextlib
 
 import discord
 
-from bot.features.admin.permissions import is_moderator
-from bot.features.common import NO_MENTIONS, interaction_lang, services_of
-from bot.i18n import t
+from bot.features.admin.permissions import ensure_moderator
+from bot.features.common import interaction_lang, services_of
+from bot.features.error_reply import reply_error
 from bot.insights.loop import ImprovementLoop
 from bot.knowledge.model import Lang
 from bot.services import Services
@@ -29,14 +30,23 @@ async def settle(services: Services) -> None:
             await services.writer.flush()
 
 
+async def moderator_check(interaction: discord.Interaction) -> bool:
+    """For a moderator panel's dynamic items, as their `interaction_check`: True for a
+    moderator, once fresh questions are in; otherwise the refusal is sent and it is False.
+    (discord.py drops an error raised in an item's check silently: it is answered here.)"""
+    try:
+        ensure_moderator(interaction)
+        await settle(services_of(interaction))
+    except Exception as error:
+        custom_id = (interaction.data or {}).get("custom_id")
+        await reply_error(interaction, error, f"component {custom_id}")
+        return False
+    return True
+
+
 async def open_panel(interaction: discord.Interaction) -> tuple[ImprovementLoop, Lang] | None:
     """The improvement loop and the moderator's language, or None after a refusal was sent."""
-    services = services_of(interaction)
-    lang = interaction_lang(interaction, services.settings.default_lang)
-    if interaction.guild_id is None or not is_moderator(interaction, services.settings.editor_role_ids):
-        await interaction.response.send_message(
-            t("error_not_moderator", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+    if not await moderator_check(interaction):
         return None
-    await settle(services)
-    return services.loop, lang
+    services = services_of(interaction)
+    return services.loop, interaction_lang(interaction, services.settings.default_lang)

@@ -1,24 +1,24 @@
-"""Who may use the moderator commands, decided in our code.
+"""Who may use the moderator tools, decided in our code, and written once.
 
 Discord's default permissions only hide the commands; a server owner can change those, so
-every moderator command also passes this check: Manage Server, or a role listed in
-CMO_EDITOR_ROLE_IDS. Editing the shared content is further limited to the home guild.
+every moderator command also passes `moderator_only()`: Manage Server, or a role listed in
+CMO_EDITOR_ROLE_IDS. Editing the shared content is further limited by `home_guild_only()`
+to the home guild. Components and forms, which no command check covers, call the same
+`ensure_moderator` and `ensure_home_guild`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Callable, Set
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.errors import NotHomeGuild, NotModerator
+from bot.features.common import services_of
 
-class NotModerator(app_commands.CheckFailure):
-    """The member lacks Manage Server and every editor role."""
-
-
-class NotHomeGuild(app_commands.CheckFailure):
-    """Content editing was tried outside CMO_HOME_GUILD_ID."""
+T = TypeVar("T")
 
 
 def is_moderator(interaction: discord.Interaction, editor_role_ids: Set[int]) -> bool:
@@ -35,11 +35,27 @@ def member_role_ids(interaction: discord.Interaction) -> set[int]:
     return {int(role_id) for role_id in getattr(interaction.user, "_roles", ())}
 
 
-def require_moderator(interaction: discord.Interaction, editor_role_ids: Set[int]) -> None:
-    if not is_moderator(interaction, editor_role_ids):
+def ensure_moderator(interaction: discord.Interaction) -> bool:
+    """True for a moderator; raises NotModerator otherwise."""
+    if not is_moderator(interaction, services_of(interaction).settings.editor_role_ids):
         raise NotModerator()
+    return True
 
 
-def require_home_guild(interaction: discord.Interaction, home_guild_id: int | None) -> None:
+def ensure_home_guild(interaction: discord.Interaction) -> bool:
+    """True in the home guild; raises NotHomeGuild elsewhere, and when there is none."""
+    home_guild_id = services_of(interaction).settings.home_guild_id
     if home_guild_id is None or interaction.guild_id != home_guild_id:
         raise NotHomeGuild()
+    return True
+
+
+def moderator_only() -> Callable[[T], T]:
+    """An app-command check: moderators only (NotModerator for anyone else)."""
+    return app_commands.check(ensure_moderator)
+
+
+def home_guild_only() -> Callable[[T], T]:
+    """An app-command check: the home guild only (NotHomeGuild elsewhere). Put it above
+    `moderator_only()`, so that a non-moderator hears that first, wherever they are."""
+    return app_commands.check(ensure_home_guild)
