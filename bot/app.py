@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import signal
+from typing import cast
 
 import aiohttp
 import discord
@@ -41,6 +42,7 @@ EXTENSIONS = (
     "bot.features.help",
     "bot.features.admin.cog",
     "bot.features.privacy",
+    "bot.features.retention_job",
     "bot.features.tip_scheduler",
 )
 
@@ -89,11 +91,15 @@ class CmoBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.services = services
-        self.tree.default_lang = services.settings.default_lang  # type: ignore[attr-defined]
-        self.tree.metrics = self.metrics  # type: ignore[attr-defined]
+        self.tree.configure(services.settings.default_lang, self.metrics)
         self.metrics.watch_writer(services.writer)
         self.metrics.watch_semantic(services.semantic_pool)
         services.asking.add_observer(self.metrics.observe_answer)
+
+    @property
+    def tree(self) -> CmoTree:
+        """The command tree, as the `tree_cls` given to discord.py builds it."""
+        return cast(CmoTree, super().tree)
 
     async def setup_hook(self) -> None:
         log.info("gateway: %s", await use_gateway_of(self.http))
@@ -115,7 +121,7 @@ class CmoBot(commands.Bot):
     async def close(self) -> None:
         """Stops taking new commands, lets the running ones finish (their questions reach the
         log's queue), then closes the gateway, the HTTP session and the health server."""
-        await self.tree.drain(timeout=SHUTDOWN_DRAIN_SECONDS)  # type: ignore[attr-defined]
+        await self.tree.drain(timeout=SHUTDOWN_DRAIN_SECONDS)
         self.gateway_connected = False
         await super().close()
         if self.health is not None:
@@ -145,7 +151,7 @@ class CmoBot(commands.Bot):
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: discord.app_commands.Command
     ) -> None:
-        self.tree.record(interaction, "ok")  # type: ignore[attr-defined]
+        self.tree.record(interaction, "ok")
 
 
 async def sync_commands(tree: discord.app_commands.CommandTree, sync: CommandSync) -> None:

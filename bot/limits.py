@@ -21,6 +21,7 @@ MODAL_TITLE_LIMIT = 45
 LABEL_LIMIT = 80
 SELECT_OPTION_LIMIT = 25
 CHOICE_NAME_LIMIT = 100  # an autocomplete choice's name
+AUTOCOMPLETE_LIMIT = 25  # choices in one autocomplete answer
 
 # The longest question we answer and keep (the /ask option's maximum length, too).
 MAX_QUESTION_LENGTH = 2000

@@ -8,7 +8,7 @@ the start before anything is written.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.asking import AskService
@@ -33,16 +33,29 @@ from bot.tips.planner import TipPlanner
 log = logging.getLogger(__name__)
 
 
-async def apply_overlay(store: ContentStore, db: Database) -> None:
-    """Puts the database's layer (live edits, learned aliases) on top of the files. If that
-    layer no longer fits the files (a live edit refers to a topic the files dropped), the
-    bot starts on the files alone and says so, rather than not starting at all."""
-    shared, per_guild = await load_learned(db, store.home_guild_id)
-    overlay = Overlay(topic_overrides=await live_overrides(db), learned_aliases=shared, guild_aliases=per_guild)
+async def load_overlay(db: Database, home_guild_id: int | None) -> Overlay:
+    """The database's layer as it is stored: live edits and learned aliases."""
+    shared, per_guild = await load_learned(db, home_guild_id)
+    return Overlay(topic_overrides=await live_overrides(db), learned_aliases=shared, guild_aliases=per_guild)
+
+
+async def reload_overlay(store: ContentStore, db: Database) -> None:
+    """The one way the content store's overlay is read back from the database: at start, and
+    after something changed the database's layer behind the store (an erasure removing
+    learned aliases). If the live edits no longer fit the files (a live edit refers to a
+    topic the files dropped), the edits already live stay as they are and only the learned
+    aliases are reloaded: at start that is the files and the aliases alone, and the bot says
+    so rather than not starting at all."""
+
+    async def aliases_only() -> Overlay:
+        shared, per_guild = await load_learned(db, store.home_guild_id)
+        return replace(store.overlay, learned_aliases=shared, guild_aliases=per_guild)
+
     try:
-        store.rebuild(overlay=overlay)
+        await store.reload_overlay(lambda: load_overlay(db, store.home_guild_id))
     except Exception:
-        log.exception("live edits and learned aliases could not be applied; answering from the files alone")
+        log.exception("live edits could not be applied; answering from the files and learned aliases alone")
+        await store.reload_overlay(aliases_only)
 
 
 def semantic_vectors(settings: Settings) -> VectorCache | None:
@@ -86,7 +99,7 @@ class Services:
         try:
             secret = settings.hash_secret.get_secret_value() if settings.hash_secret else None
             hasher = await load_hasher(db, secret, settings.hash_secret_file)
-            await apply_overlay(store, db)
+            await reload_overlay(store, db)
             questions = QuestionRepository(db, clock)
             writer = QuestionWriter(questions, spill_path=spill_path_for(settings.db_path))
             await writer.start()

@@ -149,7 +149,7 @@ async def test_retention_deletes_exactly_the_old_rows_at_start_and_daily(fake_di
     harness = BotHarness(fake_discord, db_path, clock=clock, CMO_RETENTION_DAYS="30")
     await harness.start()
     try:
-        job = harness.bot.get_cog("PrivacyCog").retention
+        job = harness.bot.get_cog("RetentionJob")
         async with asyncio.timeout(5):
             while job.runs < 1:
                 job.ran.clear()

@@ -11,8 +11,9 @@ from discord.ext import commands
 
 from bot.asking import MAX_QUESTION_LENGTH, AskService
 from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, quote_user_text, to_embed
-from bot.features.components import guess_view, suggestion_view, topic_view
+from bot.features.components import topic_view
 from bot.features.cooldown import per_user_cooldown
+from bot.features.messages import guess_view, suggestion_view
 from bot.i18n import t
 from bot.knowledge.model import Lang
 from bot.render import no_match_embed

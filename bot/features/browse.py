@@ -11,8 +11,10 @@ from discord.ext import commands
 
 from bot.asking import AskService
 from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, quote_user_text, to_embed
-from bot.features.components import CategorySelect, static_view, suggestion_view, topic_view
+from bot.features.components import CategorySelect, topic_view
 from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
+from bot.features.messages import suggestion_view
+from bot.features.views import static_view
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang
 from bot.render import COMPARISON_TOPIC, compare_embed, topic_embed, topics_overview_embed, unlinked

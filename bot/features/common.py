@@ -13,6 +13,7 @@ from bot.asking import Asker
 from bot.i18n import lang_for_locale
 from bot.knowledge.model import Lang
 from bot.render import Embed
+from bot.text_fit import clip
 
 if TYPE_CHECKING:  # bot.app imports the features: only the type checker follows this back
     from bot.app import CmoBot
@@ -38,13 +39,16 @@ def interaction_lang(interaction: discord.Interaction, default: Lang) -> Lang:
     return lang_for_locale(str(interaction.locale) if interaction.locale else None, default)
 
 
+def lang_of(interaction: discord.Interaction) -> Lang:
+    """The interaction's language, falling back to the bot's default: for component callbacks."""
+    return interaction_lang(interaction, services_of(interaction).settings.default_lang)
+
+
 def quote_user_text(text: str, limit: int = USER_TEXT_LIMIT) -> str:
     """User text shown back: invisible characters gone, capped, markdown and mentions
     neutralised. (Mentions are also disabled on every message; this keeps it readable.)"""
     cleaned = " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1] + "…"
-    return escape_mentions(escape_markdown(cleaned))
+    return escape_mentions(escape_markdown(clip(cleaned, limit)))
 
 
 def to_embed(data: Embed) -> discord.Embed:

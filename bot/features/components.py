@@ -1,90 +1,39 @@
-"""Buttons and selects that keep working after a restart.
+"""Buttons and selects that keep working after a restart, and the topic answer they send.
 
 Each is a `DynamicItem`: everything its callback needs (a question id, a topic id) is in the
 custom id itself, matched by a template, so no view has to survive in memory. Services are
-reached through `services_of(interaction)`, set once when the bot is built.
+reached through `services_of(interaction)`, set once when the bot is built. The messages
+commands build from these items are in `messages`; the decorators their callbacks wear are in
+`component_guards`.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import math
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
 from bot.asking import AskService
-from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, send_ephemeral, services_of, to_embed
-from bot.features.cooldown import component_cooldown
-from bot.features.error_reply import reply_error
+from bot.features.common import NO_MENTIONS, asker_of, lang_of, services_of, to_embed
+
+# Re-exported: bot/features/privacy.py imports these from here.
+from bot.features.component_guards import guarded as guarded
+from bot.features.component_guards import rate_limited as rate_limited
+from bot.features.views import static_view as static_view
+from bot.features.views import topic_select
 from bot.i18n import t
-from bot.knowledge.model import CATEGORIES, Lang, Tip, Topic
+from bot.knowledge.model import CATEGORIES, Lang, Topic
 from bot.knowledge.snapshot import ContentSnapshot
-from bot.render import category_embed, tip_embed, topic_embed
+from bot.render import category_embed, topic_embed
 from bot.storage.questions import UnknownQuestionError
 
 log = logging.getLogger(__name__)
 
-SELECT_OPTION_LIMIT = 25
-LABEL_LIMIT = 80
-
-
-def guarded(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """For component callbacks: discord.py only logs an exception raised in a dynamic item,
-    leaving the user with "This interaction failed"; this answers through `reply_error`
-    instead, as the command tree's handler does for commands."""
-
-    @functools.wraps(callback)
-    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
-        try:
-            await callback(self, interaction)
-        except Exception as error:
-            custom_id = (interaction.data or {}).get("custom_id")
-            await reply_error(interaction, error, f"component {custom_id}")
-
-    return wrapper
-
-
-def rate_limited(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """For user-facing component callbacks: one shared per-user budget for every button and
-    select. Over it the user gets the localised cooldown note (ephemeral) and the callback,
-    with the log row it would write, does not run. Put it under ``@guarded``."""
-
-    @functools.wraps(callback)
-    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
-        error = component_cooldown(interaction)
-        if error is not None:
-            seconds = max(1, math.ceil(error.retry_after))
-            await send_ephemeral(interaction, t("error_cooldown", _lang(interaction), seconds=seconds))
-            return
-        await callback(self, interaction)
-
-    return wrapper
-
 
 def _asking(interaction: discord.Interaction) -> AskService:
     return services_of(interaction).asking
-
-
-def _lang(interaction: discord.Interaction) -> Lang:
-    return interaction_lang(interaction, services_of(interaction).settings.default_lang)
-
-
-def button_label(text: str) -> str:
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
-
-
-def static_view(*items: discord.ui.Item) -> discord.ui.View:
-    """A view that is only sent, never kept: every item is a DynamicItem that the bot routes
-    by custom id, so storing the view per message would only grow memory without bound."""
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    view.stop()
-    return view
 
 
 def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id: str | None = None) -> discord.ui.View:
@@ -99,34 +48,9 @@ def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id:
     return static_view(*items)
 
 
-def guess_view(alternatives: list[Topic], lang: Lang, question_id: str) -> discord.ui.View:
-    """A best guess's components: 👍/👎 (a 👎 sends the question to the moderators' queue) and
-    the next candidates as buttons."""
-    feedback = [
-        FeedbackButton(1, question_id, t("feedback_up", lang)),
-        FeedbackButton(-1, question_id, t("feedback_down", lang)),
-    ]
-    return static_view(*feedback, *(open_topic_button(topic, lang) for topic in alternatives[:3]))
-
-
-def suggestion_view(topics: list[Topic], lang: Lang) -> discord.ui.View:
-    return static_view(*(open_topic_button(topic, lang) for topic in topics[:5]))
-
-
-def open_topic_button(topic: Topic, lang: Lang) -> OpenTopicButton:
-    return OpenTopicButton(topic.id, button_label(t("open_topic", lang, title=topic.title.get(lang))))
-
-
-def tip_message(tip: Tip, snapshot: ContentSnapshot, lang: Lang) -> tuple[discord.Embed, discord.ui.View]:
-    """A tip embed with a button to the topic it comes from: /tip and the scheduled posts."""
-    topic = snapshot.topic(tip.topic)
-    items = [] if topic is None else [open_topic_button(topic, lang)]
-    return to_embed(tip_embed(tip, topic, lang)), static_view(*items)
-
-
 async def send_topic(interaction: discord.Interaction, topic_id: str, via: str, *, ephemeral: bool) -> None:
     """Answers an interaction with one topic (or a localised 'gone' note) and logs the lookup."""
-    lang = _lang(interaction)
+    lang = lang_of(interaction)
     snapshot = _asking(interaction).snapshot
     topic = snapshot.topic(topic_id)
     if topic is None:
@@ -163,7 +87,7 @@ class FeedbackButton(
     @guarded
     @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
-        lang = _lang(interaction)
+        lang = lang_of(interaction)
         try:
             await _asking(interaction).record_feedback(self.question_id, interaction.user.id, self.rating)
             message = t("feedback_thanks_up" if self.rating > 0 else "feedback_thanks_down", lang)
@@ -187,17 +111,6 @@ class OpenTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:
     @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         await send_topic(interaction, self.topic_id, "open-button", ephemeral=True)
-
-
-def topic_select(custom_id: str, placeholder: str, topics: list[Topic] | None, lang: Lang) -> discord.ui.Select:
-    """A select whose values are topic ids (the related topics, or one category's topics)."""
-    options = [
-        discord.SelectOption(label=button_label(topic.title.get(lang)), value=topic.id)
-        for topic in (topics or [])[:SELECT_OPTION_LIMIT]
-    ]
-    return discord.ui.Select(
-        custom_id=custom_id, placeholder=placeholder, options=options or [discord.SelectOption(label="-", value="-")]
-    )
 
 
 async def open_selected_topic(interaction: discord.Interaction, via: str) -> None:
@@ -239,7 +152,7 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:c
     @guarded
     @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
-        lang = _lang(interaction)
+        lang = lang_of(interaction)
         category = str(((interaction.data or {}).get("values") or [""])[0])
         if category not in CATEGORIES:
             await interaction.response.send_message(t("topic_gone", lang), ephemeral=True)

@@ -1,83 +1,34 @@
-"""/privacy (info, forget-me) and the retention job: the user's side of the question log.
+"""/privacy (info, forget-me): the user's side of the question log.
 
 Every reply is ephemeral: what is stored about someone is nobody else's business. Erasing
 asks for a confirmation first; the confirm button carries no state and erases only the rows
 of whoever clicks it, so a forwarded or replayed click can never erase someone else.
 
-The retention job deletes old questions once at start and then once a day, sleeping on the
-injected clock so tests can move time instead of waiting.
+Old questions go by themselves: that is the retention job (bot/features/retention_job.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.clock import Clock
 from bot.features.common import NO_MENTIONS, interaction_lang, services_of, to_embed
 from bot.features.components import guarded, rate_limited, static_view
 from bot.features.cooldown import PRIVACY_RATE, PRIVACY_SECONDS, per_user_cooldown
 from bot.i18n import t
-from bot.insights.retention import apply_retention
 from bot.render import COLOUR
+from bot.services import reload_overlay
 from bot.storage.erasure import count_user_data, erase_user_data
-from bot.storage.questions import QuestionRepository
 
 if TYPE_CHECKING:
     from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
-
-RETENTION_INTERVAL = timedelta(days=1)
-
-
-class RetentionJob:
-    """Deletes expired questions now and every `interval` after; a failed run is logged and
-    retried at the next one (the rows are still there, nothing is lost by waiting a day)."""
-
-    def __init__(
-        self, questions: QuestionRepository, clock: Clock, retention_days: int, interval: timedelta = RETENTION_INTERVAL
-    ):
-        self._questions = questions
-        self._clock = clock
-        self._days = retention_days
-        self._interval = interval
-        self._task: asyncio.Task[None] | None = None
-        self.runs = 0
-        self.ran = asyncio.Event()  # set after every run (tests clear it and wait)
-
-    async def run_once(self) -> int:
-        return await apply_retention(self._questions, self._clock.now(), self._days)
-
-    async def _run_forever(self) -> None:
-        while True:
-            started = self._clock.now()
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("retention run failed; retrying at the next one")
-            self.runs += 1
-            self.ran.set()
-            await self._clock.sleep_until(started + self._interval)
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run_forever(), name="cmo-retention")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
 
 class PrivacyCog(
@@ -85,18 +36,7 @@ class PrivacyCog(
 ):
     def __init__(self, bot: CmoBot):
         self.services = bot.services
-        settings = self.services.settings
-        self.retention = RetentionJob(self.services.questions, self.services.clock, settings.retention_days)
         super().__init__()
-
-    async def cog_load(self) -> None:
-        # Learned aliases into the live snapshot. Services.open is the better home for this;
-        # doing it here too is harmless (the same overlay is built again).
-        await self.services.loop.refresh()
-        self.retention.start()
-
-    async def cog_unload(self) -> None:
-        await self.retention.stop()
 
     @app_commands.command(name="info", description="What is stored, why and for how long")
     @per_user_cooldown(PRIVACY_RATE, PRIVACY_SECONDS)
@@ -115,8 +55,9 @@ class PrivacyCog(
                 {"name": t("privacy_info_erase_name", lang), "value": t("privacy_info_erase", lang)},
                 {
                     "name": t("privacy_info_yours_name", lang),
-                    "value": t("privacy_info_yours", lang, questions=yours.questions, ratings=yours.ratings,
-                               edits=yours.edits),
+                    "value": t(
+                        "privacy_info_yours", lang, questions=yours.questions, ratings=yours.ratings, edits=yours.edits
+                    ),
                 },
             ],
         }
@@ -171,7 +112,7 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:priv
         else:
             if erased.aliases:  # the erased aliases leave the live content (and content export) too
                 try:
-                    await services.loop.refresh()
+                    await reload_overlay(services.store, services.db)
                 except Exception:
                     log.exception("learned aliases were erased but the live content could not be rebuilt")
         await interaction.response.edit_message(content=message, view=static_view(), allowed_mentions=NO_MENTIONS)

@@ -24,7 +24,7 @@ import discord
 from discord.ext import commands
 
 from bot.features.common import NO_MENTIONS
-from bot.features.components import tip_message
+from bot.features.messages import tip_message
 from bot.knowledge.model import Tip
 from bot.storage.tip_schedules import StoredSchedule
 from bot.tips.planner import schedule_of

@@ -11,8 +11,8 @@ from discord.ext import commands
 
 from bot.asking import AskService
 from bot.features.common import NO_MENTIONS, interaction_lang
-from bot.features.components import tip_message
 from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
+from bot.features.messages import tip_message
 from bot.knowledge.model import Lang
 
 if TYPE_CHECKING:

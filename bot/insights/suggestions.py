@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.insights.grouping import group_key, normalise
 from bot.insights.queries import OPEN_COMMANDS
+from bot.storage.timestamps import from_utc_iso
 
 WINDOW = timedelta(minutes=5)
 MIN_AGREEING = 2
@@ -43,10 +44,6 @@ def _outcome(event: Mapping[str, Any]) -> str | None:
         return None
 
 
-def _when(asked_at: str) -> datetime:
-    return datetime.fromisoformat(asked_at)
-
-
 def find_suggestions(events: Iterable[Mapping[str, Any]], min_agreeing: int = MIN_AGREEING) -> list[Suggestion]:
     """Events are question rows (user_hash, asked_at, command, question, lang, topic_id)
     ordered by user and time, as `InsightsQueries.user_events` returns them."""
@@ -64,9 +61,9 @@ def find_suggestions(events: Iterable[Mapping[str, Any]], min_agreeing: int = MI
             else:
                 misses = []
         elif command in OPEN_COMMANDS and topic_id is not None:
-            opened_at = _when(event["asked_at"])
+            opened_at = from_utc_iso(event["asked_at"])
             for miss in misses:
-                if opened_at - _when(miss["asked_at"]) > WINDOW or miss["topic_id"] == topic_id:
+                if opened_at - from_utc_iso(miss["asked_at"]) > WINDOW or miss["topic_id"] == topic_id:
                     continue  # too late, or the reader opened the topic the bot guessed: it was right
                 normalised = normalise(miss["question"])
                 if not normalised:

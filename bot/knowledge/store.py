@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,3 +116,11 @@ class ContentStore:
         self._files, self._overlay, self._current = files, overlay, snapshot
         log.info("content snapshot swapped: %d topics, %d tips", len(snapshot.topics), len(snapshot.tips))
         return previous
+
+    async def reload_overlay(self, load: Callable[[], Awaitable[Overlay]]) -> ContentSnapshot:
+        """Reads the overlay afresh with `load` (the database's live edits and learned aliases,
+        see bot/services.py `reload_overlay`) and swaps in a snapshot built from it. Reading
+        and swapping happen under `changes`, so no other change interleaves. If loading or
+        building raises, nothing changes. Returns the snapshot it replaced."""
+        async with self.changes:
+            return self.rebuild(overlay=await load())

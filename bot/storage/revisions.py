@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.knowledge.model import Topic
 from bot.storage.database import Database
+from bot.text_fit import clip
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def _cap(text: str | None, limit: int) -> str | None:
     text = text.strip()
     if not text:
         return None
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)
 
 
 def _row_to_revision(row: sqlite3.Row) -> Revision:

@@ -13,11 +13,15 @@ cut can lose at most that last interval of spilled rows, without an fsync per qu
 
 Appends and truncation happen on the event loop thread; reading for a replay runs in a
 worker thread but only up to the offset known to hold complete lines.
+
+:class:`Overflow` is the writer's side of it: when to spill, and the last-resort memory
+overflow used only if the spill file cannot be written either (keeping rows beats losing them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 import json
 import logging
@@ -208,3 +212,77 @@ class SpillFile:
         finally:
             os.close(self._fd)
             self._fd = None
+
+
+class Overflow:
+    """Where the writer's rows go once ``max_queued`` wait in memory: the spill file at
+    ``path`` (None: no cap, nothing spilled), or, while that cannot be written, ``memory``.
+    Order is kept: rows queue behind those already spilled or overflowed."""
+
+    def __init__(self, path: str | os.PathLike[str] | None, max_queued: int) -> None:
+        self.file = SpillFile(path) if path is not None else None
+        self.memory: collections.deque[QuestionRecord] = collections.deque()
+        self.dropped = 0  # rows JSON cannot hold, dropped before they counted as enqueued
+        self._max_queued = max_queued
+        self._error: str | None = None
+
+    @property
+    def spilled(self) -> int:
+        """Rows waiting in the spill file."""
+        return self.file.unread if self.file is not None else 0
+
+    @property
+    def holds_rows(self) -> bool:
+        """Whether earlier rows wait here, so a new row must queue behind them."""
+        return bool(self.memory) or (self.file is not None and self.file.active)
+
+    def must_spill(self, queued: int) -> bool:
+        """Spill when memory is full, or when earlier rows are already spilled (order)."""
+        if self.file is None or self.memory:
+            return False
+        return self.file.active or queued >= self._max_queued
+
+    def encode(self, record: QuestionRecord) -> bytes | None:
+        """The spill line; None for a row JSON cannot hold (the database could not either),
+        dropped here with its id before it counts as enqueued, so the settled-in-order
+        bookkeeping stays exact."""
+        try:
+            return encode(record)
+        except (TypeError, ValueError) as exc:
+            log.error("dropped question %s from the log: it cannot be stored (%s: %s)",
+                      record.id, type(exc).__name__, exc)
+            self.dropped += 1
+            return None
+
+    def append(self, line: bytes) -> bool:
+        """Appends to the spill file; False (row not taken) if the file cannot be written."""
+        assert self.file is not None
+        try:
+            self.file.append(line)
+        except OSError as exc:
+            if self._error is None:
+                log.error("cannot write the spill file %s (%s: %s); keeping questions in memory beyond the cap "
+                          "of %d", self.file.path, type(exc).__name__, exc, self._max_queued)
+            self._error = f"{type(exc).__name__}: {exc}"
+            return False
+        if self._error is not None:
+            log.warning("spill file %s writable again", self.file.path)
+            self._error = None
+        return True
+
+    def spill_all(self, rows: list[QuestionRecord]) -> set[int]:
+        """Spills what it can of ``rows`` (at a close that gave up); the ``id()`` of each kept."""
+        kept: set[int] = set()
+        for record in rows:
+            line = self.encode(record)
+            if line is not None and self.append(line):
+                kept.add(id(record))
+        return kept
+
+    def close(self) -> None:
+        if self.file is None:
+            return
+        try:
+            self.file.close()
+        except OSError:
+            log.exception("could not sync and close spill file %s", self.file.path)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage.database import Database
-from bot.storage.timestamps import to_utc_iso
+from bot.storage.timestamps import from_utc_iso, to_utc_iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ _SCHEDULE_COLUMNS = (
 
 
 def _parse_time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return None if text is None else from_utc_iso(text)
 
 
 def _schedule(row: sqlite3.Row) -> StoredSchedule:

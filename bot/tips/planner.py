@@ -1,4 +1,4 @@
-"""Decides, for stored schedules, what is owed now, which tip goes next and when to wake.
+"""Decides, for stored schedules, what is owed now and which tip goes next.
 
 Everything here is Discord-free and driven by an explicit `now`, so the tests can walk a
 schedule through weeks and clock changes in microseconds. The scheduler cog asks this class
@@ -71,14 +71,3 @@ class TipPlanner:
         last = await self._repo.last_posted(guild_id)
         pick = next_tip(list(tips), await self._repo.shown(guild_id), guild_id, last.tip_id if last else None)
         return None if pick is None else (pick, tips[pick.tip_id])
-
-    @staticmethod
-    def next_wake(schedules: Sequence[StoredSchedule], now: datetime) -> datetime | None:
-        """When the earliest next slot of any schedule is due (None without valid schedules)."""
-        moments = []
-        for stored in schedules:
-            try:
-                moments.append(schedule_of(stored).next_slot(now).due)
-            except ValueError:
-                continue
-        return min(moments, default=None)

@@ -18,16 +18,19 @@ from typing import Any
 
 import discord
 
-from bot.features.admin.panel import open_panel
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
-from bot.features.components import button_label, guarded, static_view
+from bot.features.admin.panel import ModeratorPanelItem
+from bot.features.common import NO_MENTIONS, interaction_lang, lang_of, quote_user_text, services_of, to_embed
+from bot.features.component_guards import guarded
+from bot.features.views import static_view
 from bot.i18n import t
 from bot.insights.loop import ImprovementLoop, NotYoursError
 from bot.insights.render import _lines
 from bot.knowledge.model import Lang
+from bot.limits import LABEL_LIMIT
 from bot.render import COLOUR, GREY, Embed
 from bot.services import Services
 from bot.storage.aliases import LearnedAlias
+from bot.text_fit import clip
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +90,7 @@ async def aliases_message(
     removable = [alias for alias in shown if alias.removable_by(guild_id)]
     if removable:
         options = [
-            (alias.id, button_label(" ".join(alias.alias.split())), _title(loop, alias.topic_id, lang))
+            (alias.id, clip(" ".join(alias.alias.split()), LABEL_LIMIT), _title(loop, alias.topic_id, lang))
             for alias in removable
         ]
         items.append(AliasSelect(page, options, chosen, lang))
@@ -125,7 +128,9 @@ async def _show(interaction: discord.Interaction, message: tuple[discord.Embed, 
     await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 
-class AliasSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:als:pick:(?P<page>\d{1,4})"):
+class AliasSelect(
+    ModeratorPanelItem, discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:als:pick:(?P<page>\d{1,4})"
+):
     def __init__(
         self,
         page: int,
@@ -136,7 +141,7 @@ class AliasSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:als:
         self.page = page
         select_options = [
             discord.SelectOption(
-                label=label, value=str(alias_id), description=button_label(topic), default=alias_id == chosen
+                label=label, value=str(alias_id), description=clip(topic, LABEL_LIMIT), default=alias_id == chosen
             )
             for alias_id, label, topic in (options or [])
         ]
@@ -154,17 +159,16 @@ class AliasSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:als:
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await open_panel(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
+        loop, lang = services_of(interaction).loop, lang_of(interaction)
         value = str(((interaction.data or {}).get("values") or [NONE])[0])
         chosen = int(value) if value.isdigit() else None
         await _show(interaction, await aliases_message(loop, interaction.guild_id, lang, self.page, chosen))
 
 
 class DetachButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:als:det:(?P<page>\d{1,4}):(?P<id>\d{1,18}|_)"
+    ModeratorPanelItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"cmo:als:det:(?P<page>\d{1,4}):(?P<id>\d{1,18}|_)",
 ):
     def __init__(self, page: int, alias_id: int | None, label: str | None = None):
         self.page, self.alias_id = page, alias_id
@@ -183,10 +187,7 @@ class DetachButton(
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await open_panel(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
+        loop, lang = services_of(interaction).loop, lang_of(interaction)
         guild_id = interaction.guild_id
         try:
             alias = None if self.alias_id is None else await loop.detach(guild_id, self.alias_id)
@@ -201,7 +202,9 @@ class DetachButton(
         await _show(interaction, await aliases_message(loop, guild_id, lang, self.page, status=status))
 
 
-class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:als:page:(?P<page>\d{1,4})"):
+class PageButton(
+    ModeratorPanelItem, discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:als:page:(?P<page>\d{1,4})"
+):
     def __init__(self, page: int, label: str | None = None):
         self.page = page
         super().__init__(
@@ -214,10 +217,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:als:p
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await open_panel(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
+        loop, lang = services_of(interaction).loop, lang_of(interaction)
         await _show(interaction, await aliases_message(loop, interaction.guild_id, lang, self.page))
 
 

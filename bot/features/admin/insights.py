@@ -19,9 +19,10 @@ from typing import Any
 import discord
 
 from bot.features.admin.aliases import closed_fields
-from bot.features.admin.panel import open_panel, settle
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
-from bot.features.components import button_label, guarded, static_view
+from bot.features.admin.panel import ModeratorPanelItem, settle
+from bot.features.common import NO_MENTIONS, interaction_lang, lang_of, quote_user_text, services_of, to_embed
+from bot.features.component_guards import guarded
+from bot.features.views import static_view
 from bot.i18n import t
 from bot.insights.chart import questions_chart
 from bot.insights.export import questions_csv
@@ -31,8 +32,10 @@ from bot.insights.render import CHART_NAME, group_embed, stats_embed, suggestion
 from bot.insights.stats import collect_stats, period_start
 from bot.insights.suggestions import Suggestion
 from bot.knowledge.model import Lang
+from bot.limits import LABEL_LIMIT
 from bot.services import Services
 from bot.storage.timestamps import to_utc_iso
+from bot.text_fit import clip
 
 log = logging.getLogger(__name__)
 
@@ -174,14 +177,14 @@ def _find(items: list[Any], key: str, topic: str | None = None) -> int | None:
     return None
 
 
-class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins:pick:{KEY}"):
+class TopicSelect(ModeratorPanelItem, discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins:pick:{KEY}"):
     def __init__(
         self, key: str, options: list[tuple[str, str, bool]] | None = None, chosen: str | None = None, lang: Lang = "nl"
     ):
         self.key = key
         select_options = [
             discord.SelectOption(
-                label=button_label(label),
+                label=clip(label, LABEL_LIMIT),
                 value=topic_id,
                 description=t("ins_likely", lang) if likely else None,
                 default=topic_id == chosen,
@@ -202,10 +205,7 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await open_panel(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
+        loop, lang = services_of(interaction).loop, lang_of(interaction)
         chosen = str(((interaction.data or {}).get("values") or [NO_TOPIC])[0])
         groups = await loop.open_groups(interaction.guild_id)
         position = _find(groups, self.key)
@@ -219,6 +219,7 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select], template=rf"cmo:ins
 
 
 class DecisionButton(
+    ModeratorPanelItem,
     discord.ui.DynamicItem[discord.ui.Button],
     template=rf"cmo:ins:(?P<action>att|dis|acc|rej):{KEY}(?::(?P<topic>[a-z0-9-]{{1,64}}|_))?",
 ):
@@ -243,10 +244,7 @@ class DecisionButton(
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await open_panel(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
+        loop, lang = services_of(interaction).loop, lang_of(interaction)
         guild_id = interaction.guild_id
         on_suggestion = self.action in ("acc", "rej")
         items: list[Any] = await (loop.open_suggestions(guild_id) if on_suggestion else loop.open_groups(guild_id))
@@ -274,7 +272,11 @@ class DecisionButton(
         await _show(interaction, await build(loop, guild_id, lang, position, status=status))
 
 
-class NextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:ins:next:(?P<kind>[us]):(?P<pos>\d{1,4})"):
+class NextButton(
+    ModeratorPanelItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"cmo:ins:next:(?P<kind>[us]):(?P<pos>\d{1,4})",
+):
     def __init__(self, kind: str, position: int, label: str | None = None):
         self.kind, self.position = kind, position
         super().__init__(
@@ -289,10 +291,7 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:ins:n
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        opened = await open_panel(interaction)
-        if opened is None:
-            return
-        loop, lang = opened
+        loop, lang = services_of(interaction).loop, lang_of(interaction)
         build = unanswered_message if self.kind == "u" else suggestions_message
         await _show(interaction, await build(loop, interaction.guild_id, lang, self.position))
 

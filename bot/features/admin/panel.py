@@ -1,8 +1,8 @@
 """What every moderator panel's components do first: check again, and see fresh questions.
 
 Components are not covered by the /cmo-admin commands' checks (a button can be clicked by
-anyone who sees the message, or replayed), so each click checks again here: as a dynamic
-item's `interaction_check` (`moderator_check`), or through `open_panel`.
+anyone who sees the message, or replayed), so each click checks again here, as a dynamic
+item's `interaction_check` (`moderator_check`; `ModeratorPanelItem` wires it in).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ import contextlib
 import discord
 
 from bot.features.admin.permissions import ensure_moderator
-from bot.features.common import interaction_lang, services_of
+from bot.features.common import services_of
 from bot.features.error_reply import reply_error
-from bot.insights.loop import ImprovementLoop
-from bot.knowledge.model import Lang
 from bot.services import Services
 
 FLUSH_TIMEOUT = 2.0
@@ -44,9 +42,9 @@ async def moderator_check(interaction: discord.Interaction) -> bool:
     return True
 
 
-async def open_panel(interaction: discord.Interaction) -> tuple[ImprovementLoop, Lang] | None:
-    """The improvement loop and the moderator's language, or None after a refusal was sent."""
-    if not await moderator_check(interaction):
-        return None
-    services = services_of(interaction)
-    return services.loop, interaction_lang(interaction, services.settings.default_lang)
+class ModeratorPanelItem:
+    """Mixin, listed before `discord.ui.DynamicItem`: a moderator panel's item whose
+    `interaction_check` is `moderator_check`, so its callback runs for moderators only."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await moderator_check(interaction)

@@ -16,13 +16,15 @@ from discord import app_commands
 from rapidfuzz import fuzz, process
 
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
-from bot.features.components import tip_message
+from bot.features.messages import tip_message
 from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT
 from bot.i18n import t
 from bot.knowledge.model import Lang
+from bot.limits import AUTOCOMPLETE_LIMIT, FIELD_VALUE_LIMIT
 from bot.render import COLOUR, GREY
 from bot.services import Services
 from bot.storage.tip_schedules import StoredSchedule
+from bot.text_fit import clip
 from bot.tips.planner import schedule_of
 from bot.tips.schedule import EVERY_DAY, WORKDAYS, Schedule, ScheduleError, days_spec, zone_names
 
@@ -30,7 +32,6 @@ log = logging.getLogger(__name__)
 
 DYNAMIC_ITEMS: tuple = ()  # tip posts use OpenTopicButton, registered by bot/app.py
 
-AUTOCOMPLETE_LIMIT = 25
 DEFAULT_ZONE = "Europe/Amsterdam"
 # Shown for an empty box: where Dutch-speaking teams are, then the usual neighbours.
 POPULAR_ZONES = (
@@ -69,6 +70,7 @@ class TipChannel(app_commands.Transformer):
 
     async def transform(self, interaction: discord.Interaction, value: object, /) -> object:
         return value
+
 
 PERMISSION_LOOKUP_SECONDS = 10
 NEEDED_PERMISSIONS = (
@@ -272,7 +274,9 @@ class TipSchedulePanel:
         embed = {
             "title": t("tips_status_title", lang),
             "color": COLOUR if stored.enabled else GREY,
-            "fields": [{"name": name, "value": value[:1024], "inline": False} for name, value in fields],
+            "fields": [
+                {"name": name, "value": clip(value, FIELD_VALUE_LIMIT), "inline": False} for name, value in fields
+            ],
         }
         await _reply(interaction, embed=to_embed(embed))
 
