@@ -74,9 +74,9 @@ class ManualClock:
         await asyncio.sleep(0)
 
 
-def utc(*args: int) -> datetime:
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
     """Shorthand for tests: utc(2026, 3, 29, 1, 0)."""
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 __all__ = ["Clock", "ManualClock", "SystemClock", "timedelta", "utc"]

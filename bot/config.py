@@ -39,8 +39,10 @@ class CommandSync:
     @classmethod
     def parse(cls, value: str) -> CommandSync:
         value = value.strip().lower()
-        if value in ("global", "off"):
-            return cls(value)  # type: ignore[arg-type]
+        if value == "global":
+            return cls("global")
+        if value == "off":
+            return cls("off")
         if value.startswith("guild:") and value[6:].isdigit():
             return cls("guild", int(value[6:]))
         raise ValueError("must be 'global', 'off' or 'guild:<guild id>'")

@@ -122,7 +122,7 @@ def _merge_feature_strings() -> None:
         for key, value in table.items():
             if key in STRINGS:
                 raise RuntimeError(f"duplicate UI string key {key!r}")
-            STRINGS[key] = value  # type: ignore[assignment]
+            STRINGS[key] = value
 
 
 _merge_feature_strings()

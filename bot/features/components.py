@@ -24,7 +24,7 @@ from bot.features.component_guards import rate_limited as rate_limited
 from bot.features.views import static_view as static_view
 from bot.features.views import topic_select
 from bot.i18n import t
-from bot.knowledge.model import CATEGORIES, Lang, Topic
+from bot.knowledge.model import CATEGORIES, Lang, Topic, as_category
 from bot.knowledge.snapshot import ContentSnapshot
 from bot.render import category_embed, topic_embed
 from bot.storage.questions import UnknownQuestionError
@@ -153,11 +153,11 @@ class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:c
     @rate_limited
     async def callback(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction)
-        category = str(((interaction.data or {}).get("values") or [""])[0])
-        if category not in CATEGORIES:
+        category = as_category(((interaction.data or {}).get("values") or [""])[0])
+        if category is None:
             await interaction.response.send_message(t("topic_gone", lang), ephemeral=True)
             return
-        topics = _asking(interaction).snapshot.in_category(category)  # type: ignore[arg-type]
+        topics = _asking(interaction).snapshot.in_category(category)
         view = static_view(CategorySelect(lang), *([TopicPickSelect(topics, lang)] if topics else []))
         await interaction.response.edit_message(embed=to_embed(category_embed(category, topics, lang)), view=view)
 

@@ -25,7 +25,7 @@ from discord.ext import commands
 
 from bot.features.common import NO_MENTIONS
 from bot.features.messages import tip_message
-from bot.knowledge.model import Tip
+from bot.knowledge.model import Tip, as_lang
 from bot.storage.tip_schedules import StoredSchedule
 from bot.tips.planner import schedule_of
 from bot.tips.schedule import ScheduleError, Slot
@@ -248,7 +248,7 @@ class TipScheduler(commands.Cog):
         channel = self.bot.get_channel(stored.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             channel = self.bot.get_partial_messageable(stored.channel_id, guild_id=stored.guild_id)
-        embed, view = tip_message(tip, self._services.store.current, stored.lang)  # type: ignore[arg-type]
+        embed, view = tip_message(tip, self._services.store.current, as_lang(stored.lang))
         return await channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 

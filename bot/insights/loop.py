@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.insights.grouping import QuestionGroup, alias_text, queue_groups
 from bot.insights.queries import InsightsQueries
 from bot.insights.suggestions import Suggestion, find_suggestions
+from bot.knowledge.model import as_lang
 from bot.knowledge.store import ContentStore
 from bot.storage.aliases import WHOLE_QUESTION, AliasRepository, AliasSource, LearnedAlias, load_learned
 from bot.storage.database import Database
@@ -94,7 +95,7 @@ class ImprovementLoop:
         stays open while the search only guesses again (a reader already said the guess was
         wrong); only a confident answer closes it. Otherwise any answer or guess does: a new
         guess gets its own 👍/👎, and a 👎 brings the group back."""
-        answer = answer_in(self.store, group.text, group.lang, guild_id)  # type: ignore[arg-type]
+        answer = answer_in(self.store, group.text, as_lang(group.lang), guild_id)
         if group.rejected_guess is not None:
             return answer.outcome != "answer"
         return not answer.matched
@@ -118,7 +119,7 @@ class ImprovementLoop:
             if s.key not in closed
             and (s.key, s.topic_id) not in dismissed
             and s.topic_id in snapshot.topics
-            and answer_in(self.store, s.text, s.lang, guild_id).topic_id != s.topic_id  # type: ignore[arg-type]
+            and answer_in(self.store, s.text, as_lang(s.lang), guild_id).topic_id != s.topic_id
         ]
 
     def may_attach(self, guild_id: int) -> bool:
@@ -142,7 +143,7 @@ class ImprovementLoop:
             except Exception:
                 await self.aliases.detach(guild_id, group.lang, group.key)
                 raise
-        answer = answer_in(self.store, group.text, group.lang, guild_id)  # type: ignore[arg-type]
+        answer = answer_in(self.store, group.text, as_lang(group.lang), guild_id)
         shared = self.home_guild_id is not None
         log.info(
             "guild %s attached a learned alias (%s, shared=%s) to topic %s", guild_id, group.lang, shared, topic_id

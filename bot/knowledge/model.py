@@ -16,8 +16,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
+
+
+def as_lang(value: object, default: Lang = "nl") -> Lang:
+    """A language read back from storage or a custom id, checked: anything else is `default`."""
+    return "en" if value == "en" else "nl" if value == "nl" else default
 Category = Literal["cmo-role", "c-suite", "ai-trends"]
 CATEGORIES: tuple[Category, ...] = ("cmo-role", "c-suite", "ai-trends")
+
+
+def as_category(value: object) -> Category | None:
+    """A category from user input (a select's value), checked against the known ones."""
+    return next((category for category in CATEGORIES if category == value), None)
 
 TOPIC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TITLE_MAX = 100

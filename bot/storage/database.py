@@ -13,6 +13,9 @@ readable by their owner only (0600): they hold keyed hashes of user ids and what
 The connection runs in autocommit mode and every multi-statement write goes through
 :meth:`Database.transaction`, which holds an asyncio lock: without it two coroutines could
 interleave statements inside one another's transaction on the shared connection.
+
+The files themselves (permissions, the checks before opening, the errors that name them) are
+handled in bot/storage/db_files.py; the names are re-exported here.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import contextlib
 import logging
 import os
 import sqlite3
-import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -30,6 +32,19 @@ from typing import Any, Self
 
 import aiosqlite
 
+from bot.storage.db_files import (
+    PRIVATE_MODE,
+    BackupError,
+    DatabaseOpenError,
+    StorageError,
+    create_private,
+    error_reason,
+    finish_backup,
+    make_private,
+    prepare_file,
+    remove_quietly,
+    sibling,
+)
 from bot.storage.migrations import apply_migrations, default_migrations_dir
 from bot.storage.timestamps import utc_now_iso
 
@@ -37,20 +52,15 @@ log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
 
-PRIVATE_MODE = 0o600
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class StorageError(Exception):
-    """A database file problem an operator must fix; the message names the path."""
-
-
-class DatabaseOpenError(StorageError):
-    """The database file cannot be opened: a folder, not SQLite, or not readable/creatable."""
-
-
-class BackupError(StorageError):
-    """A backup could not be written where it was asked for; nothing was left behind."""
+__all__ = [
+    "PRIVATE_MODE",
+    "BackupError",
+    "Database",
+    "DatabaseOpenError",
+    "Params",
+    "StorageError",
+    "check_writable",
+]
 
 
 class Database:
@@ -77,7 +87,7 @@ class Database:
         failing; tests lower it to see a locked database quickly.
         """
         db_path = Path(path)
-        _prepare_file(db_path)
+        prepare_file(db_path)
         try:
             conn = await aiosqlite.connect(db_path, isolation_level=None)
         except sqlite3.Error as exc:
@@ -100,8 +110,8 @@ class Database:
         except BaseException:
             await conn.close()
             raise
-        for companion in (_sibling(db_path, "-wal"), _sibling(db_path, "-shm")):
-            _make_private(companion)
+        for companion in (sibling(db_path, "-wal"), sibling(db_path, "-shm")):
+            make_private(companion)
         log.info("opened database %s at schema version %d", db_path, version)
         return cls(conn, db_path, version)
 
@@ -192,25 +202,25 @@ class Database:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             partial.unlink(missing_ok=True)
-            _create_private(partial)
+            create_private(partial)
             # Used from aiosqlite's worker thread, hence check_same_thread=False.
             target = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
-            _remove_quietly(partial)
-            raise BackupError(f"cannot write the backup to {dest}: {_reason(exc)}") from None
+            remove_quietly(partial)
+            raise BackupError(f"cannot write the backup to {dest}: {error_reason(exc)}") from None
         try:
             try:
                 async with self._lock:
                     await self._conn.backup(target)
-                await asyncio.to_thread(_finish_backup, target)
+                await asyncio.to_thread(finish_backup, target)
             finally:
                 await asyncio.to_thread(target.close)
             os.replace(partial, dest)
         except BaseException as exc:
-            _remove_quietly(partial)
-            _remove_quietly(_sibling(partial, "-journal"))
+            remove_quietly(partial)
+            remove_quietly(sibling(partial, "-journal"))
             if isinstance(exc, (OSError, sqlite3.Error)):
-                raise BackupError(f"cannot write the backup to {dest}: {_reason(exc)}") from None
+                raise BackupError(f"cannot write the backup to {dest}: {error_reason(exc)}") from None
             raise
         log.info("backed up %s to %s", self._path, dest)
 
@@ -227,77 +237,6 @@ class Database:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
-
-
-def _sibling(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _reason(exc: BaseException) -> str:
-    """An OS error's reason without repeating the path (the caller names the path itself)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
-
-
-def _create_private(path: Path) -> None:
-    """Create an empty file readable by its owner only, unless it exists.
-
-    SQLite treats an empty file as an empty database and gives the -wal, -shm and -journal
-    files it creates the permissions of the database file, so this covers those too.
-    """
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
-    except FileExistsError:
-        return
-    os.close(fd)
-
-
-def _make_private(path: Path) -> None:
-    """Tighten an existing file (made by an older cmo-bot) to 0600; a failure is only logged."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            os.chmod(path, mode & 0o700)
-            log.warning("%s was readable by others (mode %o); changed it to owner-only", path, mode)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        log.warning("could not make %s readable by its owner only: %s", path, _reason(exc))
-
-
-def _prepare_file(path: Path) -> None:
-    """Refuse a folder or a non-SQLite file with a clear message; create a new file as 0600."""
-    if path.is_dir():
-        raise DatabaseOpenError(
-            f"{path} is a folder, not a database file; give a file path, e.g. {path / 'cmo-bot.sqlite3'}"
-        )
-    try:
-        if path.exists():
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-            if header and header != SQLITE_HEADER:
-                raise DatabaseOpenError(f"{path} is not an SQLite database (it starts with other bytes); "
-                                        "point to the bot's database, or to a new file")
-            _make_private(path)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _create_private(path)
-    except OSError as exc:
-        raise DatabaseOpenError(f"cannot open or create the database {path}: {_reason(exc)}") from None
-
-
-def _finish_backup(target: sqlite3.Connection) -> None:
-    """Make the copy self-contained and prove it is readable before it replaces anything."""
-    target.execute("PRAGMA journal_mode=DELETE")
-    result = target.execute("PRAGMA quick_check").fetchone()
-    if result is None or result[0] != "ok":
-        raise sqlite3.DatabaseError(f"backup copy failed its integrity check: {result}")
 
 
 async def check_writable(path: str | os.PathLike[str], *, timeout_ms: int = 2000) -> tuple[bool, str]:

@@ -57,7 +57,7 @@ def _schedule(row: sqlite3.Row) -> StoredSchedule:
         timezone=row["timezone"],
         lang=row["lang"],
         enabled=bool(row["enabled"]),
-        active_from=_parse_time(row["active_from"]),  # type: ignore[arg-type]
+        active_from=from_utc_iso(row["active_from"]),
         last_error=row["last_error"],
         last_error_at=_parse_time(row["last_error_at"]),
     )
@@ -190,7 +190,7 @@ class TipScheduleRepository:
             row["tip_id"],
             int(row["channel_id"]),
             row["message_id"],
-            _parse_time(row["posted_at"]),  # type: ignore[arg-type]
+            from_utc_iso(row["posted_at"]),
         )
 
     # -- rotation --------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
+from bot.knowledge.model import Lang
+
+STRINGS: dict[str, dict[Lang, str]] = {
     "als_not_home_guild": {
         "nl": "Geleerde aliassen veranderen de antwoorden in elke server. Deze bot heeft een thuisserver: "
         "alleen de moderators daar koppelen aliassen. Vraag het hun, of wijs deze vraag hier af.",

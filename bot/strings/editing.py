@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
+from bot.knowledge.model import Lang
+
+STRINGS: dict[str, dict[Lang, str]] = {
     # the form
     "edit_modal_title": {"nl": "Bewerken: {title}", "en": "Edit: {title}"},
     "edit_label_title": {"nl": "Titel ({language})", "en": "Title ({language})"},

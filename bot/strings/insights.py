@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
+from bot.knowledge.model import Lang
+
+STRINGS: dict[str, dict[Lang, str]] = {
     # -- /cmo-admin stats ------------------------------------------------------------------
     "ins_stats_title": {"nl": "Vragen in de afgelopen {days} dagen", "en": "Questions in the last {days} days"},
     "ins_stats_summary": {

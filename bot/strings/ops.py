@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {}
+from bot.knowledge.model import Lang
+
+STRINGS: dict[str, dict[Lang, str]] = {}

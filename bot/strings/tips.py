@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
+from bot.knowledge.model import Lang
+
+STRINGS: dict[str, dict[Lang, str]] = {
     # -- validation ------------------------------------------------------------------------
     "tips_invalid_time": {
         "nl": "`{value}` is geen geldige tijd. Gebruik UU:MM in 24-uursnotatie, bijvoorbeeld 09:00.",

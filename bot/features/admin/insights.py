@@ -31,7 +31,7 @@ from bot.insights.loop import ImprovementLoop
 from bot.insights.render import CHART_NAME, group_embed, stats_embed, suggestion_embed, topic_options
 from bot.insights.stats import collect_stats, period_start
 from bot.insights.suggestions import Suggestion
-from bot.knowledge.model import Lang
+from bot.knowledge.model import Lang, as_lang
 from bot.limits import LABEL_LIMIT
 from bot.services import Services
 from bot.storage.timestamps import to_utc_iso
@@ -126,7 +126,7 @@ def group_view(
 ) -> discord.ui.View:
     group = groups[position]
     snapshot = loop.store.current
-    likely = snapshot.answer(group.text, group.lang).suggestions  # type: ignore[arg-type]
+    likely = snapshot.answer(group.text, as_lang(group.lang)).suggestions
     options = topic_options(snapshot.topics, likely, lang)
     items: list[discord.ui.Item] = [
         TopicSelect(group.key, options, chosen, lang),

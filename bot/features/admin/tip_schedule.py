@@ -19,7 +19,7 @@ from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, 
 from bot.features.messages import tip_message
 from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT
 from bot.i18n import t
-from bot.knowledge.model import Lang
+from bot.knowledge.model import Lang, as_lang
 from bot.limits import AUTOCOMPLETE_LIMIT, FIELD_VALUE_LIMIT
 from bot.render import COLOUR, GREY
 from bot.services import Services
@@ -284,7 +284,7 @@ class TipSchedulePanel:
         lang = self._lang(interaction)
         guild_id = interaction.guild_id or 0
         stored = await self._repo.get(guild_id)
-        post_lang: Lang = stored.lang if stored is not None else lang  # type: ignore[assignment]
+        post_lang: Lang = as_lang(stored.lang) if stored is not None else lang
         picked = await self._planner.next_pick(guild_id)
         if picked is None:
             await _reply(interaction, t("tips_error_no_tips", lang))
