@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.knowledge.lexical_terms import MAX_WORDS, LexicalHit, QueryTerms, content_string, topic_texts
 from bot.knowledge.model import LANGS, Lang, Topic
 from bot.knowledge.text import ROLE_ACRONYM, stem, stop_words, terms, tokens
 
@@ -42,30 +43,12 @@ MAX_CORRECTED_LENGTH = 24
 MAX_CORRECTIONS = 6
 CORRECTION_CACHE_SIZE = 8192
 _FILLER = "\0filler"
-MAX_QUERY_WORDS = 60
+MAX_QUERY_WORDS = MAX_WORDS
 # Only the best BM25 candidates (plus close title/alias matches) are scored in detail.
 CANDIDATES = 8
 # A word no topic uses weighs this share of the rarest known word: enough that a question
 # made mostly of unknown words is not answered, not so much that one chatty word sinks it.
 UNKNOWN_WEIGHT = 0.8
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """The question's content words as search sees them, and which were unknown."""
-
-    terms: tuple[str, ...]
-    unknown: tuple[str, ...]  # terms no topic uses in this language (after typo correction)
-    unknown_roles: tuple[str, ...]  # C-level acronyms no topic covers (cso, cto, ...)
-    unknown_words: tuple[str, ...] = ()  # the words as typed behind `unknown` (not roles)
-
-
-@dataclass(frozen=True)
-class LexicalHit:
-    topic_id: str
-    bm25: float  # relative to the best candidate: 0-1
-    coverage: float  # share of the question's IDF weight this topic explains: 0-1
-    resemblance: float  # closest title/alias, 0-1
 
 
 @dataclass
@@ -80,25 +63,6 @@ class _LangView:
     phrases: list[tuple[str, str]] = field(default_factory=list)  # (content words of a title/alias, topic)
     phrase_texts: list[str] = field(default_factory=list)  # the phrases alone, for rapidfuzz
     units: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # topic -> terms of each sentence/item
-
-
-def content_string(text: str, lang: Lang) -> str:
-    stops = stop_words(lang)
-    return " ".join(word for word in tokens(text)[:MAX_QUERY_WORDS] if word not in stops)
-
-
-def topic_texts(topic: Topic, lang: Lang) -> list[str]:
-    """Every piece of a topic's text in one language, body first order as shown."""
-    parts = [topic.summary.get(lang), topic.body.get(lang)]
-    for section in topic.sections:
-        parts.append(section.heading.get(lang))
-        if section.text is not None:
-            parts.append(section.text.get(lang))
-        parts.extend(item.get(lang) for item in section.items or ())
-    for table in topic.tables:
-        parts.append(table.title.get(lang))
-        parts.extend(cell.get(lang) for row in [table.columns, *table.rows] for cell in row)
-    return parts
 
 
 class LexicalIndex:
