@@ -171,8 +171,6 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
 
 
 async def setup(bot: CmoBot) -> None:
-    bot.add_dynamic_items(
-        *insights.DYNAMIC_ITEMS, *aliases.DYNAMIC_ITEMS, *tip_schedule.DYNAMIC_ITEMS, *editing.DYNAMIC_ITEMS
-    )
+    bot.add_dynamic_items(*insights.DYNAMIC_ITEMS, *aliases.DYNAMIC_ITEMS, *editing.DYNAMIC_ITEMS)
     editing.register(bot)  # routes edit forms submitted after a restart
     await bot.add_cog(AdminCog(bot))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
 
 import discord
 from discord import app_commands
 from rapidfuzz import fuzz, process
 
+from bot.features.admin.tip_labels import error_label, schedule_label, when_label
 from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
 from bot.features.messages import tip_message
 from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT
@@ -23,14 +23,11 @@ from bot.knowledge.model import Lang, as_lang
 from bot.limits import AUTOCOMPLETE_LIMIT, FIELD_VALUE_LIMIT
 from bot.render import COLOUR, GREY
 from bot.services import Services
-from bot.storage.tip_schedules import StoredSchedule
 from bot.text_fit import clip
 from bot.tips.planner import schedule_of
-from bot.tips.schedule import EVERY_DAY, WORKDAYS, Schedule, ScheduleError, days_spec, zone_names
+from bot.tips.schedule import Schedule, ScheduleError, days_spec, zone_names
 
 log = logging.getLogger(__name__)
-
-DYNAMIC_ITEMS: tuple = ()  # tip posts use OpenTopicButton, registered by bot/app.py
 
 DEFAULT_ZONE = "Europe/Amsterdam"
 # Shown for an empty box: where Dutch-speaking teams are, then the usual neighbours.
@@ -100,46 +97,6 @@ def timezone_matches(current: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]
     )
     ranked += [zones[index] for _, _, index in fuzzy]
     return list(dict.fromkeys(ranked))[:limit]
-
-
-def days_label(days: frozenset[int], lang: Lang) -> str:
-    if days == EVERY_DAY:
-        return t("tips_days_daily", lang)
-    if days == WORKDAYS:
-        return t("tips_days_workdays", lang)
-    return ", ".join(t(f"tips_day_{day}", lang) for day in sorted(days))
-
-
-def when_label(moment: datetime, schedule: Schedule, lang: Lang) -> str:
-    local = moment.astimezone(schedule.zone)
-    return t(
-        "tips_when",
-        lang,
-        local=f"{t(f'tips_day_{local.weekday()}', lang)} {local:%Y-%m-%d %H:%M}",
-        zone=schedule.zone.key,
-        utc=f"{moment:%Y-%m-%d %H:%M}",
-        relative=discord.utils.format_dt(moment, "R"),
-    )
-
-
-def schedule_label(stored: StoredSchedule, schedule: Schedule, lang: Lang) -> str:
-    return t(
-        "tips_schedule_line",
-        lang,
-        days=days_label(schedule.days, lang),
-        time=stored.local_time,
-        zone=stored.timezone,
-        channel=f"<#{stored.channel_id}>",
-        language=t(f"tips_lang_{stored.lang}", lang),
-    )
-
-
-def error_label(code: str, lang: Lang) -> str:
-    if code in ("not_found", "forbidden", "no_tips"):
-        return t(f"tips_error_{code}", lang)
-    if code.startswith("schedule "):
-        return t("tips_error_schedule", lang, detail=code.removeprefix("schedule "))
-    return t("tips_error_other", lang, detail=code)
 
 
 class TipSchedulePanel:
