@@ -126,8 +126,7 @@ def _semantic_note(stats: Path) -> str:
     for line in stats.read_text(encoding="utf-8").splitlines():
         if line.startswith("semantic "):
             asked, skipped = map(int, line.split()[1:])
-            # The bot skips a busy worker before asking it; `asked` are the questions embedded.
-            return f"(model: {asked} embedded, {skipped} decided without it: worker busy)"
+            return f"(model: {asked - skipped} embedded, {skipped} decided without it: worker busy)"
     return "(model off)"
 
 

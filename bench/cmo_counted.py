@@ -4,10 +4,10 @@ The bot does not expose them (yet), so this wrapper counts them by wrapping two 
 appends them as lines to the file named by BENCH_STATS_FILE:
 
     semantic-ready <unix time>           the topics' vectors are built (semantic answers from now)
-    semantic <asked> <skipped>           at shutdown: questions that went to the model's worker,
-                                         and those decided on lexical signals alone because
-                                         the worker's queue was full (questions the lexical
-                                         signals settle on their own are in neither)
+    semantic <asked> <skipped>           at shutdown: questions offered to the model's worker,
+                                         and those of them decided on lexical signals alone
+                                         because the worker's queue was full (questions the
+                                         lexical signals settle on their own are in neither)
 
 The wrapping adds one coroutine frame per question that reaches the model; nothing else
 differs from `python -m bot run`.

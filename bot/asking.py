@@ -136,13 +136,12 @@ class AskService:
         lexical = index.answer(question, lang, use_semantic=False)
         if index.settled_without_model(lexical):
             return lexical  # off-topic or noise by every lexical signal: the model is not asked
-        if self._pool.busy:
-            # A burst: this one is decided without the model (and from the cache when it was
-            # asked before), so the worker's queue never grows and nobody waits for it.
-            self._pool.skipped += 1
-            return lexical
         vector = await self._pool.query_vector(semantic, question)
-        return index.answer(question, lang, vector=vector, use_semantic=vector is not None)
+        if vector is None:
+            # A burst: the worker's queue is full, so this one is decided without the model
+            # (from the cache when it was asked before); nobody waits and nothing piles up.
+            return lexical
+        return index.answer(question, lang, vector=vector)
 
     def log_lookup(self, command: str, text: str, lang: Lang, asker: Asker, topic_id: str | None) -> str:
         """Logs a lookup that did not go through search (e.g. /explain with a chosen topic)."""

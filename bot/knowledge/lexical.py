@@ -194,6 +194,11 @@ class LexicalIndex:
         view = self._views[lang]
         return view.idf.get(term, view.unknown_weight)
 
+    def unknown_share(self, query: QueryTerms, lang: Lang) -> float:
+        """The share of the question's weight in words no topic uses (1 for no words at all)."""
+        total = sum(self.weight(term, lang) for term in query.terms)
+        return sum(self.weight(term, lang) for term in query.unknown) / total if total else 1.0
+
     def known_anywhere(self, term: str) -> bool:
         return any(term in view.idf for view in self._views.values())
 

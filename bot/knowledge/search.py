@@ -59,9 +59,6 @@ class Answer:
 class _Candidate:
     rank: float = 0.0
     coverage: float = 0.0
-    unit_coverage: float = 0.0
-    missing: float = 1.0
-    rarest: float = 0.0
     resemblance: float = 0.0
     semantic: float = 0.0
     other_language: bool = False
@@ -103,9 +100,7 @@ class SearchIndex:
         mixed_unknown += sum(self.lexical.weight(role, lang) for role in queries[lang].unknown_roles)
         for which, factor in ((lang, 1.0), (_other(lang), OTHER_LANGUAGE_FACTOR)):
             query = queries[which]
-            total = sum(self.lexical.weight(term, which) for term in query.terms)
-            unknown_weight = sum(self.lexical.weight(term, which) for term in query.unknown)
-            unknown_shares.append(unknown_weight / total if total else 1.0)
+            unknown_shares.append(self.lexical.unknown_share(query, which))
             roles |= set(query.unknown_roles)
             content_words = max(content_words, len(query.terms))
             for hit in self.lexical.hits(question, which, query):
@@ -135,28 +130,28 @@ class SearchIndex:
         if not ranked:
             return [], {}
         first_id, first = ranked[0]
+        # The finer signals, for the first topic only: the best of both languages.
+        unit_coverage, missing, rarest = 0.0, 1.0, 0.0
         for which, factor in ((lang, 1.0), (_other(lang), OTHER_LANGUAGE_FACTOR)):
             terms = queries[which].terms
-            first.unit_coverage = max(first.unit_coverage, factor * self.lexical.unit_coverage(terms, which, first_id))
-            first.missing = min(first.missing, self.lexical.missing_weight(terms, which, first_id))
-            first.rarest = max(first.rarest, factor * self.lexical.rarest_covered(terms, which, first_id))
+            unit_coverage = max(unit_coverage, factor * self.lexical.unit_coverage(terms, which, first_id))
+            missing = min(missing, self.lexical.missing_weight(terms, which, first_id))
+            rarest = max(rarest, factor * self.lexical.rarest_covered(terms, which, first_id))
         second = ranked[1][1] if len(ranked) > 1 else _Candidate()
         clause = ask_clause(question)
         clause_coverage, clause_unknown = first.coverage, min(unknown_shares)
         if clause != question:
             query = self.lexical.query_terms(clause, lang)
-            total = sum(self.lexical.weight(term, lang) for term in query.terms)
-            unknown = sum(self.lexical.weight(term, lang) for term in query.unknown)
             clause_coverage = self.lexical.coverage(query.terms, lang, first_id)
-            clause_unknown = unknown / total if total else 1.0
+            clause_unknown = self.lexical.unknown_share(query, lang)
         if semantic_first is not None:
             best_other = max((c.semantic for t, c in ranked[1:]), default=0.0)
             semantic_lead = first.semantic - best_other
         features = {
             "coverage": first.coverage,
-            "unit_coverage": first.unit_coverage,
-            "missing": first.missing,
-            "rarest": first.rarest,
+            "unit_coverage": unit_coverage,
+            "missing": missing,
+            "rarest": rarest,
             "resemblance": first.resemblance,
             "lead": first.rank - second.rank,
             "unknown_share": min(unknown_shares),

@@ -32,10 +32,6 @@ class SemanticPool:
         self._tasks: set[asyncio.Future[None]] = set()
         self.skipped = 0  # questions decided without the model because the worker was busy
 
-    @property
-    def busy(self) -> bool:
-        return self._waiting >= self._max_waiting
-
     async def query_vector(self, semantic: SemanticIndex, question: str) -> np.ndarray | None:
         """The question's vector, or None when the worker is saturated."""
         if self._waiting >= self._max_waiting:
