@@ -33,21 +33,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.command_line import ROOT, counts_parser, in_fresh_process, parse_quietly
 from bench.questions import distinct_questions, repeated_questions
 from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -168,14 +165,7 @@ async def run_one(which: str, n: int, concurrency: int, workdir: Path) -> Result
 def measure_in_fresh_process(which: str, n: int, concurrency: int) -> Result:
     """Each measurement gets a fresh process for the fake and the load too: garbage left by an
     earlier run would otherwise slow down whichever bot is measured later."""
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.bench_ask", "--one", which, "--n", str(n), "--concurrency", str(concurrency)],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout
-    data = json.loads(output.strip().splitlines()[-1])
+    data = in_fresh_process("bench_ask", "--one", which, "--n", str(n), "--concurrency", str(concurrency))
     return Result(data["name"], data["seconds"], data["latencies"], data["note"])
 
 
@@ -185,14 +175,10 @@ async def measure_here(which: str, n: int, concurrency: int) -> Result:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser = counts_parser(__doc__, n=2000, concurrency=50, rounds=2)
     parser.add_argument("--distinct", action="store_true", help="also measure distinct questions (see above)")
     parser.add_argument("--one", choices=tuple(VARIANTS), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.ERROR)
+    args = parse_quietly(parser)
     if args.one:
         result = asyncio.run(measure_here(args.one, args.n, args.concurrency))
         print(

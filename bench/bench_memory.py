@@ -31,15 +31,14 @@ import hashlib
 import json
 import random
 import string
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.command_line import in_fresh_process
+
 MIB = 1024 * 1024
 QUESTION_CHARS = 2000
 CHECKPOINTS = 5  # RSS printed after each fifth of the questions: a ceiling shows as a plateau
@@ -183,14 +182,7 @@ def main() -> None:
     print(f"questions of {QUESTION_CHARS} random characters, each new, asked one after another:")
     for mode in args.modes.split(","):
         n = args.model_n if mode == "model" else args.n
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.bench_memory", "--one", mode, "--n", str(n)],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        ).stdout
-        r = json.loads(output.strip().splitlines()[-1])
+        r = in_fresh_process("bench_memory", "--one", mode, "--n", str(n))
         growth = r["after"] - r["before"]
         print(
             f"{LABELS[mode]:<24} N={r['n']:>6}   RSS {r['before']:6.1f} -> {r['after']:6.1f} MiB, "

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 from bot.storage.database import Database
 from bot.storage.questions import QuestionRecord, QuestionRepository
 from bot.storage.spill import spill_path_for
+from bot.storage.sqlite_engine import SqliteDatabase
 from bot.storage.writer import QuestionWriter
 
 MIB = 1024 * 1024
@@ -88,7 +89,7 @@ async def run(args: argparse.Namespace, *, bounded: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite3"
         spill = spill_path_for(path) if bounded else None
-        db = await Database.open(path, busy_timeout_ms=10)
+        db = await SqliteDatabase.open(path, busy_timeout_ms=10)
         repo = QuestionRepository(db)
         writer = QuestionWriter(repo, spill_path=spill, **FAST)
         await writer.start()

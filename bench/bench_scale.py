@@ -21,9 +21,7 @@ Goal: cmo-bot's memory <= 0.8x the minimal bot's.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import logging
 import os
 import sys
 import tempfile
@@ -31,10 +29,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.command_line import ROOT, counts_parser, parse_quietly
 from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord
 
-ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = {
     "cmo-bot": [sys.executable, "-m", "bench.cmo_counted"],
     "cmo-bot SEMANTIC=off": [sys.executable, "-m", "bench.cmo_counted"],
@@ -131,13 +129,9 @@ async def main_async(guilds: int, channels: int, roles: int, lexical: bool) -> N
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--guilds", type=int, default=10_000)
-    parser.add_argument("--channels", type=int, default=20)
-    parser.add_argument("--roles", type=int, default=10)
+    parser = counts_parser(__doc__, guilds=10_000, channels=20, roles=10)
     parser.add_argument("--lexical", action="store_true", help="also cmo-bot with CMO_SEMANTIC=off")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.ERROR)
+    args = parse_quietly(parser)
     asyncio.run(main_async(args.guilds, args.channels, args.roles, args.lexical))
 
 

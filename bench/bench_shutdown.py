@@ -9,10 +9,8 @@ questions the bot answered with the rows in its SQLite file. Run from the reposi
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import logging
 import os
 import signal
 import sqlite3
@@ -21,10 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.command_line import ROOT, counts_parser, parse_quietly
 from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord, FakeDiscordTimeout
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 async def run(n: int, concurrency: int, stop_after: int, workdir: Path) -> None:
@@ -82,12 +79,7 @@ async def run(n: int, concurrency: int, stop_after: int, workdir: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--stop-after", type=int, default=1500)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.ERROR)
+    args = parse_quietly(counts_parser(__doc__, n=3000, concurrency=50, stop_after=1500))
     with tempfile.TemporaryDirectory() as workdir:
         asyncio.run(run(args.n, args.concurrency, args.stop_after, Path(workdir)))
 

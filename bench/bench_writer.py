@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
-from bot.storage.database import Database
 from bot.storage.questions import QuestionRecord, QuestionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
 from bot.storage.writer import QuestionWriter
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ async def measure(n: int, batch_size: int) -> float:
     """Rows per second from the first enqueue until every row is committed."""
     records = make_records(n)
     with tempfile.TemporaryDirectory() as tmp:
-        async with await Database.open(Path(tmp) / "bench.sqlite3") as db:
+        async with await SqliteDatabase.open(Path(tmp) / "bench.sqlite3") as db:
             repo = QuestionRepository(db)
             writer = QuestionWriter(repo, batch_size=batch_size)
             await writer.start()

@@ -22,7 +22,7 @@ def _fixed_reply(baseline: str) -> dict:
     if baseline == "tiny":
         return {"embed": discord.Embed(title="CMO", description="Chief Marketing Officer")}
     from bot.knowledge.loader import default_content_dir, load_content
-    from bot.render import topic_embed
+    from bot.topic_embeds import topic_embed
 
     topic = load_content(default_content_dir()).topics["cmo-responsibilities"]
     view = discord.ui.View(timeout=None)

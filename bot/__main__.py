@@ -77,13 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The offline commands print their result; info logs would only clutter the terminal.
     quiet = args.command != "run" and "CMO_LOG_LEVEL" not in os.environ
     logs.configure("WARNING" if quiet else settings.log_level)
-    handler = _startup_errors({
-        "run": _run,
-        "ask": _ask,
-        "content": _content,
-        "db": _db,
-        "health": _health,
-    }[args.command])
+    handler = _startup_errors(
+        {
+            "run": _run,
+            "ask": _ask,
+            "content": _content,
+            "db": _db,
+            "health": _health,
+        }[args.command]
+    )
     try:
         return handler(args, settings)
     except ContentError as exc:
@@ -134,12 +136,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.render_text import is_blank
+    from bot.cli_text import is_blank
 
     question = " ".join(args.question).strip()
     if is_blank(question):
-        print('cmo-bot ask: the question is empty; nothing was asked or logged. Type a question, e.g. '
-              'cmo-bot ask "Wat doet een CMO?"', file=sys.stderr)
+        print(
+            "cmo-bot ask: the question is empty; nothing was asked or logged. Type a question, e.g. "
+            'cmo-bot ask "Wat doet een CMO?"',
+            file=sys.stderr,
+        )
         return 2
     lang = args.lang or guess_language(question, settings.default_lang)
     return asyncio.run(_ask_async(question, lang, settings, as_json=args.json))
@@ -147,7 +152,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _ask_async(question: str, lang: str, settings: Settings, *, as_json: bool) -> int:
     from bot.asking import Asker
-    from bot.render_text import answer_text, topic_text
+    from bot.cli_text import answer_text, topic_text
     from bot.services import Services
 
     services = await Services.open(settings)
@@ -221,17 +226,17 @@ async def _export(directory: Path, settings: Settings, *, prune: bool = False) -
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.database import Database
+    from bot.storage.database import open_database
     from bot.storage.migrations import MigrationError
 
     async def migrate() -> None:
-        async with await Database.open(settings.db_path) as db:
-            print(f"{settings.db_path}: schema version {db.schema_version}")
+        async with await open_database(settings.database_target) as db:
+            print(f"{db.location}: schema version {db.schema_version}")
 
     async def backup(path: Path) -> None:
-        async with await Database.open(settings.db_path) as db:
+        async with await open_database(settings.database_target) as db:
             await db.backup(path)
-        print(f"backed up {settings.db_path} to {path}")
+            print(f"backed up {db.location} to {path}")
 
     if args.db_command == "rotate-hash-key":
         from bot.ops.rotate_hash_key import rotate
@@ -251,7 +256,7 @@ def _health(args: argparse.Namespace, settings: Settings) -> int:
     if args.db:
         from bot.storage.database import check_writable
 
-        ok, reason = asyncio.run(check_writable(settings.db_path))
+        ok, reason = asyncio.run(check_writable(settings.database_target))
     else:
         ok, reason = _ask_healthz(*settings.health_addr)
     print("ok" if ok else f"unhealthy: {reason}", file=sys.stdout if ok else sys.stderr)

@@ -23,6 +23,7 @@ from bot.config import CommandSync, Settings
 from bot.features.components import DYNAMIC_ITEMS
 from bot.features.translator import CommandTranslator
 from bot.features.tree import CmoTree
+from bot.identify_gate import IdentifyGate
 from bot.ops.health import HealthServer
 from bot.ops.metrics import Metrics
 from bot.runtime import settle_heap
@@ -67,7 +68,14 @@ class StartupError(Exception):
     """A problem at start that the operator must fix; the message names the setting."""
 
 
-class CmoBot(commands.Bot):
+class CmoBot(commands.AutoShardedBot):
+    """The bot: every shard of CMO_SHARD_IDS in this process (all of them when unset).
+
+    AutoShardedBot with one shard behaves as a plain bot; with a range, several processes
+    share the bot over one PostgreSQL database, and each IDENTIFY waits its turn in that
+    database so that together they keep Discord's max_concurrency (bot/identify_gate.py).
+    """
+
     services: Services
 
     def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0):
@@ -89,10 +97,14 @@ class CmoBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=CmoTree,
             guild_ready_timeout=guild_ready_timeout,
+            shard_count=services.settings.shards.count,
+            shard_ids=list(services.settings.shards.ids) if services.settings.shards.ids is not None else None,
         )
+        self.identify_gate: IdentifyGate | None = None
         self.services = services
         self.tree.configure(services.settings.default_lang, self.metrics)
         self.metrics.watch_writer(services.writer)
+        self.metrics.watch_content(services.content_sync)
         self.metrics.watch_semantic(services.semantic_pool)
         services.asking.add_observer(self.metrics.observe_answer)
 
@@ -103,6 +115,10 @@ class CmoBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         log.info("gateway: %s", await use_gateway_of(self.http))
+        if self.services.db.dialect == "postgresql":
+            limits = await self.fetch_session_start_limits()
+            self.identify_gate = IdentifyGate(self.services.db, limits.max_concurrency)
+        log.info("running %s", self.services.settings.shards.describe())
         await self.tree.set_translator(CommandTranslator())
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
@@ -139,6 +155,13 @@ class CmoBot(commands.Bot):
             problems.append(f"question log cannot be written: {self.services.writer.last_error}")
         return problems
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Other processes may IDENTIFY too: take this shard's turn in the shared database."""
+        if self.identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        await self.identify_gate.wait_turn(shard_id or 0)
+
     async def on_connect(self) -> None:
         self.gateway_connected = True
 
@@ -149,7 +172,7 @@ class CmoBot(commands.Bot):
         self.gateway_connected = False
 
     async def on_app_command_completion(
-        self, interaction: discord.Interaction, command: discord.app_commands.Command
+        self, interaction: discord.Interaction[CmoBot], command: discord.app_commands.Command
     ) -> None:
         self.tree.record(interaction, "ok")
 

@@ -23,7 +23,7 @@ from bot.knowledge.semantic_pool import SemanticPool
 from bot.knowledge.snapshot import ContentSnapshot
 from bot.knowledge.store import ContentStore
 from bot.limits import MAX_QUESTION_LENGTH
-from bot.storage import question_log
+from bot.storage import feedback_and_erasure
 from bot.storage.identity import UserHasher
 from bot.storage.questions import QuestionRecord, QuestionRepository
 from bot.storage.writer import QuestionWriter
@@ -97,7 +97,9 @@ class AskService:
         """Stores this user's 👍 (+1) or 👎 (-1) for a logged question; their second click replaces
         their first, and never anyone else's.
         Raises UnknownQuestionError when the question has expired or was erased."""
-        await question_log.record_feedback(self._repository, self._writer, question_id, self.user_hash(user_id), rating)
+        await feedback_and_erasure.record_feedback(
+            self._repository, self._writer, question_id, self.user_hash(user_id), rating
+        )
 
     def user_hash(self, user_id: int | None) -> str | None:
         return None if user_id is None else self._hasher.hash(user_id)

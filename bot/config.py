@@ -12,9 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.knowledge.model import Lang
+from bot.shards import ShardPlan, parse_shard_ids, shard_plan
+from bot.storage.database import is_postgres_url
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DEFAULT_DB_PATH = Path("data") / "cmo-bot.sqlite3"
@@ -53,6 +64,13 @@ class Settings(BaseModel):
 
     discord_token: SecretStr | None = Field(None, alias="DISCORD_TOKEN")
     db_path: Path = Field(DEFAULT_DB_PATH, alias="CMO_DB_PATH")
+    # A postgresql:// URL: the shared database of several processes. Unset: SQLite at db_path.
+    database_url: SecretStr | None = Field(None, alias="CMO_DATABASE_URL")
+    shard_count: int | None = Field(None, ge=1, le=10_000, alias="CMO_SHARD_COUNT")
+    shard_ids: tuple[int, ...] | None = Field(None, alias="CMO_SHARD_IDS")
+    # How often a process compares its content version with the database's (notifications
+    # are the fast path; this catches the ones a dropped connection missed).
+    sync_seconds: float = Field(60.0, gt=0, le=3600, alias="CMO_CONTENT_SYNC_SECONDS")
     content_dir: Path | None = Field(None, alias="CMO_CONTENT_DIR")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="CMO_LOG_LEVEL")
     hash_secret: SecretStr | None = Field(None, alias="CMO_HASH_SECRET")
@@ -98,25 +116,47 @@ class Settings(BaseModel):
             return (host.strip("[]"), int(port))
         return value
 
-    @field_validator("discord_token", "hash_secret", "hash_secret_file", "content_dir", mode="before")
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_postgres_url(value.get_secret_value()):
+            raise ValueError("must be a postgresql:// URL (leave it unset for SQLite at CMO_DB_PATH)")
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_shard_ids(value) if value.strip() else None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        self.shards  # noqa: B018 - raises ValueError when the two shard settings do not fit
+        return self
+
+    @property
+    def shards(self) -> ShardPlan:
+        return shard_plan(self.shard_count, self.shard_ids, has_database_url=self.database_url is not None)
+
+    @property
+    def database_target(self) -> str | Path:
+        """What open_database opens: the PostgreSQL URL if set, else the SQLite path."""
+        return self.database_url.get_secret_value() if self.database_url else self.db_path
+
+    @field_validator("discord_token", "hash_secret", "hash_secret_file", "content_dir", "database_url",
+                     "shard_count", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", "default_lang", mode="before")
     @classmethod
-    def _case_insensitive(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("default_lang", mode="before")
-    @classmethod
-    def _lower(cls, value: object) -> object:
-        return value.lower() if isinstance(value, str) else value
+    def _case_insensitive(cls, value: object, info: ValidationInfo) -> object:
+        """Level names are upper case and language codes lower case, however they are typed."""
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
 
     @field_validator("sync_commands", mode="before")
     @classmethod
@@ -154,8 +194,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     except ValidationError as exc:
         lines, names = [], set()
         for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "settings"
             message = error["msg"].removeprefix("Value error, ")
-            lines.append(f"{name}: {message}")
+            if error["loc"]:
+                name = str(error["loc"][0])
+                lines.append(f"{name}: {message}")
+            else:  # a rule across variables: its message starts with the variable to fix
+                name = message.split(":", 1)[0].split(" ", 1)[0]
+                lines.append(message)
             names.add(name)
         raise ConfigError("invalid settings:\n  " + "\n  ".join(lines), frozenset(names)) from None

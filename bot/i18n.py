@@ -1,137 +1,97 @@
-"""User-facing strings in Dutch and English, kept in one place so both always exist.
+"""User-facing strings in Dutch and English, kept in one lookup so both always exist.
 
-A test checks that every key has both languages and the same placeholders, so a new message
-can never reach a user half translated.
+The texts are data, one TOML table per feature in bot/strings/ ([key] with nl and en), read
+once on first use and merged here, refusing a key defined twice. Tests check that every key
+has both languages with the same placeholders, so a new message can never reach a user half
+translated.
+
+Plural forms: a placeholder with a format spec `one|other` picks a form by its count, and
+`#` in the form stands for the count: `{count:# tip|# tips}` reads "1 tip" or "3 tips", and
+`{days:day|# days}` reads "day" or "7 days". Dutch and English both use "one" for exactly 1
+and "other" for the rest, 0 included.
 """
 
 from __future__ import annotations
 
-from bot.knowledge.model import Lang
+import functools
+import string
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
 
-STRINGS: dict[str, dict[Lang, str]] = {
-    "sources": {"nl": "Bronnen", "en": "Sources"},
-    "source_accessed": {"nl": "geraadpleegd {date}", "en": "accessed {date}"},
-    "no_match": {
-        "nl": "Daar heb ik nog geen antwoord op. Je vraag is doorgegeven aan de moderators, zodat de inhoud beter wordt.",
-        "en": "I don't have an answer to that yet. Your question has been passed on to the moderators so the content can improve.",
-    },
-    "no_match_title": {"nl": "Nog niet behandeld", "en": "Not covered yet"},
-    "answer_lead": {"nl": "Het antwoord", "en": "The answer"},
-    "guess_intro": {
-        "nl": "Zeker weten doe ik het niet. Bedoel je dit onderwerp? Anders staan hieronder andere mogelijkheden.",
-        "en": "I'm not sure about this one. Did you mean this topic? Other options are below.",
-    },
-    "guess_title": {"nl": "Bedoel je: {title}?", "en": "Did you mean: {title}?"},
-    "tip_title": {"nl": "Tip", "en": "Tip"},
-    "tip_footer": {"nl": "Meer hierover: {title}", "en": "More on this: {title}"},
-    "error_generic": {
-        "nl": "Er ging iets mis bij het beantwoorden. Probeer het zo nog eens.",
-        "en": "Something went wrong while answering. Please try again in a moment.",
-    },
-    "ask_empty": {
-        "nl": "Je vraag is leeg. Typ een vraag, bijvoorbeeld: Wat doet een CMO?",
-        "en": "Your question is empty. Type a question, for example: What does a CMO do?",
-    },
-    "error_cooldown": {
-        "nl": "Rustig aan: probeer het over {seconds} seconden opnieuw.",
-        "en": "Easy does it: try again in {seconds} seconds.",
-    },
-    "error_shutting_down": {
-        "nl": "De bot start zo opnieuw op. Stel je vraag over een halve minuut nog eens.",
-        "en": "The bot is restarting. Please ask again in half a minute.",
-    },
-    "error_not_moderator": {
-        "nl": "Dit is alleen voor moderators: leden met het recht Server beheren of een editorrol.",
-        "en": "This is for moderators only: members with Manage Server or an editor role.",
-    },
-    "error_not_home_guild": {
-        "nl": "De inhoud wordt door alle servers gedeeld en kan alleen in de thuisserver van de bot worden bewerkt.",
-        "en": "The content is shared by every server and can only be edited in the bot's home server.",
-    },
-    "error_forbidden": {
-        "nl": "Dit commando is niet voor jou beschikbaar.",
-        "en": "This command is not available to you.",
-    },
-    "category_cmo-role": {"nl": "De rol van de CMO", "en": "The CMO role"},
-    "category_c-suite": {"nl": "C-level functies", "en": "The C-suite"},
-    "category_ai-trends": {"nl": "AI en de CMO", "en": "AI and the CMO"},
-    "topics_title": {"nl": "Onderwerpen", "en": "Topics"},
-    "topics_intro": {
-        "nl": "Kies een categorie om de onderwerpen te zien, en dan een onderwerp om het te lezen.",
-        "en": "Pick a category to see its topics, then a topic to read it.",
-    },
-    "topics_count": {"nl": "{count} onderwerpen", "en": "{count} topics"},
-    "pick_category": {"nl": "Kies een categorie…", "en": "Pick a category…"},
-    "pick_topic": {"nl": "Kies een onderwerp…", "en": "Pick a topic…"},
-    "related_placeholder": {"nl": "Lees ook…", "en": "Read next…"},
-    "feedback_up": {"nl": "Nuttig", "en": "Helpful"},
-    "feedback_down": {"nl": "Niet nuttig", "en": "Not helpful"},
-    "feedback_thanks_up": {"nl": "Dank je! Fijn dat het hielp.", "en": "Thanks! Glad it helped."},
-    "feedback_thanks_down": {
-        "nl": "Dank je. De moderators gebruiken dit om het antwoord te verbeteren.",
-        "en": "Thanks. The moderators use this to improve the answer.",
-    },
-    "feedback_gone": {
-        "nl": "Deze vraag staat niet meer in het logboek, dus je beoordeling kan niet meer worden opgeslagen.",
-        "en": "This question is no longer in the log, so your rating can no longer be stored.",
-    },
-    "topic_gone": {
-        "nl": "Dat onderwerp bestaat niet (meer). Probeer /onderwerpen om te bladeren.",
-        "en": "That topic does not exist (any more). Try /topics to browse.",
-    },
-    "unknown_topic": {
-        "nl": "Ik ken geen onderwerp \"{value}\". Kies er een uit de lijst terwijl je typt.",
-        "en": "I don't know a topic \"{value}\". Pick one from the list as you type.",
-    },
-    "compare_title": {"nl": "{role} naast de CMO", "en": "{role} beside the CMO"},
-    "compare_all_title": {"nl": "C-level functies vergeleken", "en": "C-level roles compared"},
-    "compare_missing": {
-        "nl": "De vergelijkingstabel ontbreekt in de inhoud; meld dit bij een moderator.",
-        "en": "The comparison table is missing from the content; please tell a moderator.",
-    },
-    "open_topic": {"nl": "Lees: {title}", "en": "Read: {title}"},
-    "help_title": {"nl": "Wat kan deze bot?", "en": "What can this bot do?"},
-    "help_intro": {
-        "nl": "Ik leg de rol van de CMO uit en hoe generatieve AI die verandert, met bronnen erbij.",
-        "en": "I explain the role of the CMO and how generative AI is changing it, with sources.",
-    },
-    "help_ask": {"nl": "Stel een vraag in je eigen woorden.", "en": "Ask a question in your own words."},
-    "help_explain": {"nl": "Lees een onderwerp; kies het terwijl je typt.", "en": "Read a topic; pick it as you type."},
-    "help_compare": {"nl": "Zet een C-level rol naast de CMO.", "en": "Put a C-level role beside the CMO."},
-    "help_topics": {"nl": "Blader door alle onderwerpen.", "en": "Browse all topics."},
-    "help_tip": {"nl": "Krijg meteen een tip.", "en": "Get a tip right now."},
-    "help_footer": {
-        "nl": "Vragen worden anoniem gelogd zodat de inhoud beter wordt. Zie /privacy info.",
-        "en": "Questions are logged anonymously so the content can improve. See /privacy info.",
-    },
-    "suggestions": {"nl": "Misschien bedoel je:", "en": "Perhaps you mean:"},
-    "related": {"nl": "Zie ook", "en": "See also"},
-    "score": {"nl": "zekerheid {score}", "en": "confidence {score}"},
-    "more_hint": {
-        "nl": "… (ingekort; gebruik /uitleg {topic} voor de rest)",
-        "en": "… (shortened; use /explain {topic} for the rest)",
-    },
-}
+from bot.knowledge.model import LANGS, Lang
+
+Entry = dict[Lang, str]
+
+# The feature tables, bot/strings/<name>.toml, in the order they are merged.
+TABLES = ("core", "aliases", "editing", "insights", "tips")
 
 
-def _merge_feature_strings() -> None:
-    """Feature modules keep their own tables (one owner per file); a duplicate key is a bug."""
-    from bot.strings import aliases, editing, insights, ops, tips
-
-    for table in (insights.STRINGS, tips.STRINGS, editing.STRINGS, ops.STRINGS, aliases.STRINGS):
-        for key, value in table.items():
-            if key in STRINGS:
-                raise RuntimeError(f"duplicate UI string key {key!r}")
-            STRINGS[key] = value
+def _is_entry(value: object) -> bool:
+    return isinstance(value, dict) and set(value) == set(LANGS) and all(isinstance(v, str) for v in value.values())
 
 
-_merge_feature_strings()
+def parse_table(text: str, path: str) -> dict[str, Entry]:
+    """A feature's table from its TOML text, each key checked to hold exactly a Dutch and an
+    English text. TOML itself refuses a key declared twice in one file; the error names the
+    file, the key and the line."""
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    for key, entry in table.items():
+        if not _is_entry(entry):
+            raise ValueError(f"{path}: [{key}] needs exactly a Dutch (nl) and an English (en) text")
+    return table
+
+
+def read_table(name: str) -> dict[str, Entry]:
+    text = resources.files("bot.strings").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse_table(text, f"bot/strings/{name}.toml")
+
+
+def merge_tables(tables: Mapping[str, Mapping[str, Entry]]) -> dict[str, Entry]:
+    """One lookup from the named feature tables. A key defined twice is refused, naming the key
+    and both tables: letting one feature's text replace another's would show users wrong words."""
+    merged: dict[str, Entry] = {}
+    owner: dict[str, str] = {}
+    for name, table in tables.items():
+        for key, entry in table.items():
+            if key in merged:
+                raise ValueError(f"UI string key {key!r} is defined twice: in {owner[key]} and in {name}")
+            merged[key], owner[key] = entry, name
+    return merged
+
+
+@functools.cache
+def catalogue() -> dict[str, Entry]:
+    """Every UI string by key, read from the feature tables on first use (not at import)."""
+    return merge_tables({name: read_table(name) for name in TABLES})
+
+
+PLURAL_SEPARATOR = "|"
+COUNT_MARK = "#"
+
+
+class _PluralFormatter(string.Formatter):
+    """`str.format` that also reads the `one|other` spec of a counted placeholder."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if PLURAL_SEPARATOR not in format_spec:
+            return super().format_field(value, format_spec)
+        if not isinstance(value, int):
+            raise TypeError(f"a plural form needs an int count, got {value!r}")
+        one, other = format_spec.split(PLURAL_SEPARATOR)
+        return (one if value == 1 else other).replace(COUNT_MARK, str(value))
+
+
+_FORMATTER = _PluralFormatter()
 
 
 def t(key: str, lang: Lang, **values: object) -> str:
-    """The string for `key` in `lang`, with placeholders filled in."""
-    text = STRINGS[key][lang]
-    return text.format(**values) if values else text
+    """The string for `key` in `lang`, with placeholders filled in and plural forms picked."""
+    text = catalogue()[key][lang]
+    return _FORMATTER.vformat(text, (), values) if values else text
 
 
 # Dutch names and descriptions of slash commands and their options, keyed by the English
@@ -207,6 +167,11 @@ COMMAND_NL: dict[str, str] = {
     "forget-me": "vergeet-mij",
     "Erase the questions and ratings stored for you": "Wis de vragen en beoordelingen die voor jou zijn bewaard",
 }
+
+
+def command_text(text: str, lang: Lang) -> str:
+    """A command's name or description as users with `lang` see it (what the translator sends)."""
+    return COMMAND_NL.get(text, text) if lang == "nl" else text
 
 
 def lang_for_locale(locale: str | None, default: Lang) -> Lang:

@@ -8,19 +8,20 @@ the start before anything is written.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.asking import AskService
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.content_sync import ContentSync
 from bot.editing.service import ContentEditor
 from bot.insights.loop import ImprovementLoop
 from bot.knowledge.semantic import VectorCache, load_encoder
 from bot.knowledge.semantic_pool import SemanticPool
 from bot.knowledge.store import ContentStore, Overlay
 from bot.storage.aliases import load_learned
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from bot.storage.hash_key import load_hasher
 from bot.storage.identity import UserHasher
 from bot.storage.questions import QuestionRepository
@@ -47,15 +48,17 @@ async def reload_overlay(store: ContentStore, db: Database) -> None:
     aliases are reloaded: at start that is the files and the aliases alone, and the bot says
     so rather than not starting at all."""
 
-    async def aliases_only() -> Overlay:
-        shared, per_guild = await load_learned(db, store.home_guild_id)
-        return replace(store.overlay, learned_aliases=shared, guild_aliases=per_guild)
-
     try:
         await store.reload_overlay(lambda: load_overlay(db, store.home_guild_id))
     except Exception:
         log.exception("live edits could not be applied; answering from the files and learned aliases alone")
-        await store.reload_overlay(aliases_only)
+        async with store.changes:
+            store.set_learned_aliases(*await load_learned(db, store.home_guild_id))
+
+
+async def _reload_quietly(editor: ContentEditor) -> None:
+    """Another process reloaded its files: this one reads its own, without announcing again."""
+    await editor.reload(announce=False)
 
 
 def semantic_vectors(settings: Settings) -> VectorCache | None:
@@ -73,7 +76,7 @@ def semantic_vectors(settings: Settings) -> VectorCache | None:
 @dataclass
 class Services:
     """Every core service and repository, built once by `open` and handed around typed:
-    cogs get them in their extension's setup, components through `services_of(interaction)`."""
+    cogs get them in their extension's setup, components through `interaction.client.services`."""
 
     settings: Settings
     store: ContentStore
@@ -85,9 +88,10 @@ class Services:
     clock: Clock
     revisions: RevisionRepository
     tip_schedules: TipScheduleRepository
-    loop: ImprovementLoop  # the improvement loop: question groups in, learned aliases out
+    improvements: ImprovementLoop  # question groups in, learned aliases out
     editor: ContentEditor
     planner: TipPlanner
+    content_sync: ContentSync  # the content of other processes' changes, within a second
     semantic_pool: SemanticPool | None = None
 
     @classmethod
@@ -95,13 +99,13 @@ class Services:
         clock = clock or SystemClock()
         vectors = semantic_vectors(settings)
         store = ContentStore.from_dir(settings.resolved_content_dir(), settings.home_guild_id, vectors)
-        db = await Database.open(settings.db_path)
+        db = await open_database(settings.database_target)
         try:
             secret = settings.hash_secret.get_secret_value() if settings.hash_secret else None
             hasher = await load_hasher(db, secret, settings.hash_secret_file)
             await reload_overlay(store, db)
             questions = QuestionRepository(db, clock)
-            writer = QuestionWriter(questions, spill_path=spill_path_for(settings.db_path))
+            writer = QuestionWriter(questions, spill_path=spill_path_for(settings.db_path, settings.shards))
             await writer.start()
         except BaseException:
             await db.close()
@@ -110,6 +114,16 @@ class Services:
         asking = AskService(store, writer, hasher, questions, pool, clock)
         revisions = RevisionRepository(db)
         tip_schedules = TipScheduleRepository(db)
+        editor = ContentEditor(store, revisions, clock, announce_reload=lambda: sync.announce_files_reloaded())
+        sync = ContentSync(
+            db, lambda: reload_overlay(store, db), lambda: _reload_quietly(editor), poll_seconds=settings.sync_seconds
+        )
+        try:
+            await sync.start()
+        except BaseException:
+            await writer.close()
+            await db.close()
+            raise
         return cls(
             settings=settings,
             store=store,
@@ -121,8 +135,9 @@ class Services:
             clock=clock,
             revisions=revisions,
             tip_schedules=tip_schedules,
-            loop=ImprovementLoop(db, store, clock),
-            editor=ContentEditor(store, revisions, clock),
+            improvements=ImprovementLoop(db, store, clock),
+            editor=editor,
+            content_sync=sync,
             # One planner for the scheduler and the moderators' preview: its memory of handled
             # slots is only a shortcut, and the preview (next_pick) does not touch it.
             planner=TipPlanner(
@@ -134,6 +149,7 @@ class Services:
     async def close(self) -> None:
         """Drains the question log before the database closes: nothing asked is lost."""
         try:
+            await self.content_sync.close()
             await self.writer.close()
         finally:
             if self.semantic_pool is not None:

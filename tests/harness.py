@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from bot.app import CmoBot, point_at_api
 from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.services import Services
+from tests.e2e import assert_clean_traffic
 from tests.fake_discord.server import FakeDiscord
+
+REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 class BotHarness:
@@ -59,3 +64,31 @@ class BotHarness:
     async def restart(self) -> CmoBot:
         await self.stop()
         return await self.start()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    fake: FakeDiscord,
+    db_path: Path,
+    *,
+    clock: Clock | None = None,
+    check: Callable[[FakeDiscord], None] | None = assert_clean_traffic,
+    **env: str,
+) -> AsyncIterator[BotHarness]:
+    """The bot started for the block and stopped after it; then `check` looks at everything
+    the bot sent (by default: no pings, and nothing Discord would refuse)."""
+    running = BotHarness(fake, db_path, clock, **env)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+    if check is not None:
+        check(fake)
+
+
+def home_on_content_copy(fake: FakeDiscord, tmp_path: Path) -> dict[str, str]:
+    """Settings for a bot whose home guild is the first fake guild, on a copy of the shipped
+    content that a test may edit."""
+    content = shutil.copytree(REPO_CONTENT, tmp_path / "content")
+    return {"CMO_HOME_GUILD_ID": str(fake.guild().id), "CMO_CONTENT_DIR": str(content)}

@@ -1,4 +1,4 @@
-"""Learned aliases on a real SQLite file: the 0006 migration, who an alias counts for, and
+"""Learned aliases on both engines (a SQLite file and a PostgreSQL database): the 0006 migration, who an alias counts for, and
 erasing the aliases made of one user's words."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import pytest
 
 from bot.insights.grouping import group_key, normalise
 from bot.storage.aliases import AliasRepository, forget_alias_words, load_learned
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from bot.storage.questions import QuestionRecord, QuestionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 HOME, OTHER = 1, 2
@@ -22,8 +23,8 @@ def key(question: str, lang: str = "nl") -> str:
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "aliases.sqlite3")
+async def db(database_target):
+    database = await open_database(database_target)
     try:
         yield database
     finally:
@@ -53,7 +54,7 @@ async def test_0006_keeps_existing_aliases_and_the_home_setting_decides_who_sees
     for path in sorted(MIGRATIONS.glob("000[1-4]_*.sql")):
         shutil.copy(path, old / path.name)
     path = tmp_path / "upgraded.sqlite3"
-    async with await Database.open(path, old) as before:
+    async with await SqliteDatabase.open(path, old) as before:
         for alias_id, guild, question in [(7, HOME, "Wat is ROAS?"), (9, OTHER, "wat is een funnel")]:
             await before.execute(
                 "INSERT INTO learned_aliases (id, topic_id, lang, alias, group_key, guild_id, source, added_at) "
@@ -61,7 +62,7 @@ async def test_0006_keeps_existing_aliases_and_the_home_setting_decides_who_sees
                 (alias_id, question, key(question), guild),
             )
 
-    async with await Database.open(path) as after:
+    async with await SqliteDatabase.open(path) as after:
         aliases = await AliasRepository(after).all()
         assert [(a.id, a.guild_id, a.alias) for a in aliases] == [
             (7, HOME, "Wat is ROAS?"),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
 
+from bot.answer_embed import answer_embed
 from bot.i18n import t
 from bot.knowledge.decision import DecisionModel
 from bot.knowledge.loader import default_content_dir, load_content
@@ -17,7 +19,6 @@ from bot.knowledge.semantic import SemanticIndex, VectorCache
 from bot.knowledge.semantic_pool import SemanticPool
 from bot.knowledge.snapshot import ContentSnapshot, build_snapshot
 from bot.knowledge.text import ask_clause, stem
-from bot.render_answer import answer_embed
 
 
 @pytest.fixture(scope="module")
@@ -138,38 +139,37 @@ class RecordingEncoder:
         return np.ones((len(texts), 4), dtype=np.float32) / 2
 
 
-async def test_the_model_runs_in_the_worker_never_on_the_event_loop():
-    content = load_content(default_content_dir())
+@pytest.fixture
+async def worker() -> AsyncIterator[tuple[RecordingEncoder, SemanticIndex, SemanticPool]]:
+    """A one-place worker pool with the content's semantic index built in it by the stand-in model."""
     encoder = RecordingEncoder()
-    semantic = SemanticIndex(VectorCache(encoder, bundled=False), content.topics)
+    semantic = SemanticIndex(VectorCache(encoder, bundled=False), load_content(default_content_dir()).topics)
     pool = SemanticPool(max_waiting=1)
     try:
         await pool.build(semantic)
-        assert semantic.ready
-        vector = await pool.query_vector(semantic, "wat doet een cmo")
-        assert vector is not None
-        assert encoder.threads and all(name.startswith("semantic") for name in encoder.threads)
-    finally:
-        pool.close()
-
-
-async def test_a_busy_worker_means_the_lexical_signals_decide_alone():
-    content = load_content(default_content_dir())
-    encoder = RecordingEncoder()
-    semantic = SemanticIndex(VectorCache(encoder, bundled=False), content.topics)
-    pool = SemanticPool(max_waiting=1)
-    try:
-        await pool.build(semantic)
-        encoder.release.clear()
-        first = asyncio.ensure_future(pool.query_vector(semantic, "een vraag die de worker bezet houdt"))
-        await asyncio.sleep(0)  # let it take the only place
-        assert await pool.query_vector(semantic, "een tweede vraag") is None
-        assert pool.skipped == 1
-        encoder.release.set()
-        assert await first is not None
+        yield encoder, semantic, pool
     finally:
         encoder.release.set()
         pool.close()
+
+
+async def test_the_model_runs_in_the_worker_never_on_the_event_loop(worker):
+    encoder, semantic, pool = worker
+    assert semantic.ready
+    vector = await pool.query_vector(semantic, "wat doet een cmo")
+    assert vector is not None
+    assert encoder.threads and all(name.startswith("semantic") for name in encoder.threads)
+
+
+async def test_a_busy_worker_means_the_lexical_signals_decide_alone(worker):
+    encoder, semantic, pool = worker
+    encoder.release.clear()
+    first = asyncio.ensure_future(pool.query_vector(semantic, "een vraag die de worker bezet houdt"))
+    await asyncio.sleep(0)  # let it take the only place
+    assert await pool.query_vector(semantic, "een tweede vraag") is None
+    assert pool.skipped == 1
+    encoder.release.set()
+    assert await first is not None
 
 
 def test_the_real_model_ranks_a_paraphrase_first():

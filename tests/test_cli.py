@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,44 +12,9 @@ import yaml
 
 from bot.__main__ import main
 from bot.knowledge.loader import default_content_dir
+from tests.cli_helpers import REPO, python_m_bot, run, without_settings
 
-REPO = Path(__file__).resolve().parents[1]
-SETTINGS_VARIABLES = [
-    "DISCORD_TOKEN",
-    "CMO_DB_PATH",
-    "CMO_CONTENT_DIR",
-    "CMO_LOG_LEVEL",
-    "CMO_HASH_SECRET",
-    "CMO_RETENTION_DAYS",
-    "CMO_DEFAULT_LANG",
-    "CMO_SYNC_COMMANDS",
-    "CMO_DISCORD_API_BASE",
-]
-
-
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """main() reconfigures the root logger onto the (captured) stderr; put it back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-@pytest.fixture
-def db_path(tmp_path, monkeypatch) -> Path:
-    for name in SETTINGS_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "data" / "cmo-bot.sqlite3"
-    monkeypatch.setenv("CMO_DB_PATH", str(path))
-    return path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("restore_root_logging")
 
 
 def questions_in(path: Path) -> list[sqlite3.Row]:
@@ -64,7 +26,7 @@ def questions_in(path: Path) -> list[sqlite3.Row]:
         conn.close()
 
 
-def test_ask_prints_the_answer_with_its_title_and_sources(db_path, capsys):
+def test_ask_prints_the_answer_with_its_title_and_sources(cli_db, capsys):
     from bot.knowledge.loader import load_content
 
     topic = load_content(default_content_dir()).topics["cmo-responsibilities"]
@@ -75,13 +37,13 @@ def test_ask_prints_the_answer_with_its_title_and_sources(db_path, capsys):
     assert "Bronnen:" in out
 
 
-def test_ask_joins_unquoted_words(db_path, capsys):
+def test_ask_joins_unquoted_words(cli_db, capsys):
     code, out, _ = run(capsys, "ask", "Wat", "doet", "een", "CMO?")
     assert code == 0
     assert out.splitlines()[0] == "Wat doet een CMO?"
 
 
-def test_ask_json_for_a_known_topic(db_path, capsys):
+def test_ask_json_for_a_known_topic(cli_db, capsys):
     code, out, _ = run(capsys, "ask", "--json", "what does a CFO do")
     assert code == 0
     payload = json.loads(out)
@@ -98,7 +60,7 @@ def test_ask_json_for_a_known_topic(db_path, capsys):
     assert isinstance(payload["question_id"], str) and payload["question_id"]
 
 
-def test_ask_json_off_topic(db_path, capsys):
+def test_ask_json_off_topic(cli_db, capsys):
     code, out, _ = run(capsys, "ask", "--json", "How do I make pancakes with blueberries?")
     assert code == 0  # no match is not a failure
     payload = json.loads(out)
@@ -108,7 +70,7 @@ def test_ask_json_off_topic(db_path, capsys):
     assert "moderators" in payload["text"]
 
 
-def test_ask_lang_overrides_the_guess(db_path, capsys):
+def test_ask_lang_overrides_the_guess(cli_db, capsys):
     code, out, _ = run(capsys, "ask", "--lang", "en", "--json", "Wat doet een CMO?")
     assert code == 0
     payload = json.loads(out)
@@ -117,11 +79,11 @@ def test_ask_lang_overrides_the_guess(db_path, capsys):
     assert "Sources:" in payload["text"]
 
 
-def test_ask_logs_the_question_in_sqlite(db_path, capsys):
+def test_ask_logs_the_question_in_sqlite(cli_db, capsys):
     code, out, _ = run(capsys, "ask", "--json", "what does a CFO do")
     assert code == 0
     question_id = json.loads(out)["question_id"]
-    rows = questions_in(db_path)
+    rows = questions_in(cli_db)
     assert len(rows) == 1
     row = rows[0]
     assert row["id"] == question_id
@@ -132,12 +94,12 @@ def test_ask_logs_the_question_in_sqlite(db_path, capsys):
     assert row["user_hash"] is None and row["guild_id"] is None
     code, _, _ = run(capsys, "ask", "hoe bak ik pannenkoeken")
     assert code == 0
-    rows = questions_in(db_path)
+    rows = questions_in(cli_db)
     assert [row["question"] for row in rows][-1] == "hoe bak ik pannenkoeken"
     assert rows[-1]["topic_id"] is None
 
 
-def test_content_check_on_shipped_content(db_path, capsys):
+def test_content_check_on_shipped_content(cli_db, capsys):
     code, out, _ = run(capsys, "content", "check")
     assert code == 0
     assert "all valid" in out
@@ -145,7 +107,7 @@ def test_content_check_on_shipped_content(db_path, capsys):
     assert code == 0
 
 
-def test_content_check_on_broken_content_lists_file_and_field(db_path, tmp_path, capsys):
+def test_content_check_on_broken_content_lists_file_and_field(cli_db, tmp_path, capsys):
     root = tmp_path / "content"
     (root / "topics").mkdir(parents=True)
     topic = {
@@ -167,31 +129,34 @@ def test_content_check_on_broken_content_lists_file_and_field(db_path, tmp_path,
     assert "2 error(s)" in err
 
 
-def test_content_check_uses_cmo_content_dir(db_path, tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def empty_content_dir(tmp_path, monkeypatch) -> Path:
+    """CMO_CONTENT_DIR names a folder with neither topics nor tips in it."""
     root = tmp_path / "content"
     root.mkdir()
     monkeypatch.setenv("CMO_CONTENT_DIR", str(root))
+    return root
+
+
+def test_content_check_uses_cmo_content_dir(cli_db, empty_content_dir, capsys):
     code, _, err = run(capsys, "content", "check")
     assert code == 1
     assert "content/topics: folder not found" in err
     assert "content/tips.yaml: file not found" in err
 
 
-def test_ask_with_broken_content_exits_1_and_writes_nothing(db_path, tmp_path, monkeypatch, capsys):
-    root = tmp_path / "content"
-    root.mkdir()
-    monkeypatch.setenv("CMO_CONTENT_DIR", str(root))
+def test_ask_with_broken_content_exits_1_and_writes_nothing(cli_db, empty_content_dir, capsys):
     code, _, err = run(capsys, "ask", "Wat doet een CMO?")
     assert code == 1
     assert "tips.yaml" in err
-    assert not db_path.exists()
+    assert not cli_db.exists()
 
 
-def test_db_migrate_then_backup(db_path, tmp_path, capsys):
+def test_db_migrate_then_backup(cli_db, tmp_path, capsys):
     code, out, _ = run(capsys, "db", "migrate")
     assert code == 0
     assert "schema version" in out
-    assert db_path.is_file()
+    assert cli_db.is_file()
     run(capsys, "ask", "what does a CFO do")
     backup = tmp_path / "backups" / "copy.sqlite3"
     code, out, _ = run(capsys, "db", "backup", str(backup))
@@ -207,44 +172,44 @@ def test_db_migrate_then_backup(db_path, tmp_path, capsys):
         conn.close()
 
 
-def test_db_migrate_is_repeatable(db_path, capsys):
+def test_db_migrate_is_repeatable(cli_db, capsys):
     assert run(capsys, "db", "migrate")[0] == 0
     code, out, _ = run(capsys, "db", "migrate")
     assert code == 0
     assert "schema version" in out
 
 
-def test_backup_onto_the_database_itself_exits_1_with_a_message(db_path, capsys):
+def test_backup_onto_the_database_itself_exits_1_with_a_message(cli_db, capsys):
     assert run(capsys, "db", "migrate")[0] == 0
-    code, _, err = run(capsys, "db", "backup", str(db_path))
+    code, _, err = run(capsys, "db", "backup", str(cli_db))
     assert code == 1
     assert "onto itself" in err
 
 
-def test_backup_onto_the_database_itself_keeps_the_data(db_path, capsys):
+def test_backup_onto_the_database_itself_keeps_the_data(cli_db, capsys):
     assert run(capsys, "db", "migrate")[0] == 0
     run(capsys, "ask", "what does a CFO do")
-    code = main(["db", "backup", str(db_path)])
+    code = main(["db", "backup", str(cli_db)])
     capsys.readouterr()
     assert code == 1
-    assert len(questions_in(db_path)) == 1
+    assert len(questions_in(cli_db)) == 1
 
 
-def test_health_ok_on_a_migrated_writable_database(db_path, capsys):
+def test_health_ok_on_a_migrated_writable_database(cli_db, capsys):
     assert run(capsys, "db", "migrate")[0] == 0
     code, out, _ = run(capsys, "health", "--db")
     assert code == 0
     assert out.strip() == "ok"
 
 
-def test_health_fails_when_the_database_is_missing_and_does_not_create_it(db_path, capsys):
+def test_health_fails_when_the_database_is_missing_and_does_not_create_it(cli_db, capsys):
     code, _, err = run(capsys, "health", "--db")
     assert code == 1
     assert "unhealthy" in err
-    assert not db_path.exists()
+    assert not cli_db.exists()
 
 
-def test_health_fails_when_the_db_path_is_inside_a_file(tmp_path, db_path, monkeypatch, capsys):
+def test_health_fails_when_the_db_path_is_inside_a_file(tmp_path, cli_db, monkeypatch, capsys):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("CMO_DB_PATH", str(blocker / "cmo-bot.sqlite3"))
@@ -254,18 +219,18 @@ def test_health_fails_when_the_db_path_is_inside_a_file(tmp_path, db_path, monke
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores directory permissions")
-def test_health_fails_when_the_folder_is_read_only(db_path, capsys):
+def test_health_fails_when_the_folder_is_read_only(cli_db, capsys):
     assert run(capsys, "db", "migrate")[0] == 0
-    db_path.parent.chmod(0o500)
+    cli_db.parent.chmod(0o500)
     try:
         code, _, err = run(capsys, "health", "--db")
     finally:
-        db_path.parent.chmod(0o700)
+        cli_db.parent.chmod(0o700)
     assert code == 1
     assert "unhealthy" in err
 
 
-def test_db_migrate_fails_cleanly_when_the_path_is_inside_a_file(tmp_path, db_path, monkeypatch, capsys):
+def test_db_migrate_fails_cleanly_when_the_path_is_inside_a_file(tmp_path, cli_db, monkeypatch, capsys):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("CMO_DB_PATH", str(blocker / "cmo-bot.sqlite3"))
@@ -274,7 +239,7 @@ def test_db_migrate_fails_cleanly_when_the_path_is_inside_a_file(tmp_path, db_pa
     assert "cmo-bot:" in err
 
 
-def test_run_without_token_explains_what_to_do(db_path, capsys):
+def test_run_without_token_explains_what_to_do(cli_db, capsys):
     code, out, err = run(capsys, "run")
     assert code == 2
     assert "DISCORD_TOKEN" in err
@@ -282,17 +247,17 @@ def test_run_without_token_explains_what_to_do(db_path, capsys):
     assert out == ""
 
 
-def test_invalid_setting_exits_2_naming_the_variable(db_path, monkeypatch, capsys):
+def test_invalid_setting_exits_2_naming_the_variable(cli_db, monkeypatch, capsys):
     monkeypatch.setenv("CMO_RETENTION_DAYS", "abc")
     monkeypatch.setenv("DISCORD_TOKEN", "MTIz.secret-token.XYZ")
     code, out, err = run(capsys, "ask", "Wat doet een CMO?")
     assert code == 2
     assert "CMO_RETENTION_DAYS" in err
     assert "secret-token" not in err + out
-    assert not db_path.exists()
+    assert not cli_db.exists()
 
 
-def test_usage_errors_exit_2(db_path, capsys):
+def test_usage_errors_exit_2(cli_db, capsys):
     for argv in ([], ["ask"], ["ask", "--lang", "de", "x"], ["db"], ["frobnicate"]):
         with pytest.raises(SystemExit) as caught:
             main(argv)
@@ -301,17 +266,9 @@ def test_usage_errors_exit_2(db_path, capsys):
 
 
 def test_python_m_bot_ask_json_as_a_real_process(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
-    env["CMO_DB_PATH"] = str(tmp_path / "cmo-bot.sqlite3")
+    env = without_settings() | {"CMO_DB_PATH": str(tmp_path / "cmo-bot.sqlite3")}
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "Wat is een CMO?"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = python_m_bot("ask", "--json", "Wat is een CMO?", env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["matched"] is True
@@ -321,16 +278,16 @@ def test_python_m_bot_ask_json_as_a_real_process(tmp_path):
     assert [row["command"] for row in questions_in(tmp_path / "cmo-bot.sqlite3")] == ["cli-ask"]
 
 
-def test_content_export_writes_live_content_that_check_accepts(db_path, tmp_path, capsys, monkeypatch):
+def test_content_export_writes_live_content_that_check_accepts(cli_db, tmp_path, capsys, monkeypatch):
     """The export holds the shared content: the home server's learned aliases, not another
     server's own (that one counts only in the server that attached it)."""
     import asyncio
 
     from bot.storage.aliases import AliasRepository
-    from bot.storage.database import Database
+    from bot.storage.sqlite_engine import SqliteDatabase
 
     async def learn_an_alias() -> None:
-        async with await Database.open(db_path) as db:
+        async with await SqliteDatabase.open(cli_db) as db:
             await AliasRepository(db).attach(
                 topic_id="agentic-buying", lang="nl", alias="robots die voor ons winkelen",
                 group_key="k" * 16, guild_id=1, source="unanswered",

@@ -5,29 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import pytest
-
-from tests.test_cli import SETTINGS_VARIABLES, run
-
-
-@pytest.fixture
-def cli_db(tmp_path, monkeypatch, restore_root_logging):
-    for name in SETTINGS_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "data" / "cmo-bot.sqlite3"
-    monkeypatch.setenv("CMO_DB_PATH", str(path))
-    return path
-
-
-@pytest.fixture
-def restore_root_logging():
-    import logging
-
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+from tests.cli_helpers import run
 
 
 def logged(path) -> list[tuple[str, str | None, str | None]]:

@@ -8,57 +8,31 @@ runs without the capabilities that let root ignore them (setpriv)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import shutil
 import socket
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
 from bot.knowledge.loader import MAX_FILE_BYTES
+from tests.cli_helpers import REPO, python_m_bot, run_merged, without_settings
 from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord
 
-REPO = Path(__file__).resolve().parents[1]
-SETTINGS_PREFIXES = ("CMO_", "DISCORD_")
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-@pytest.fixture(autouse=True)
-def restore_logging():
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch) -> dict[str, str]:
-    """A clean settings environment, for main() in-process and for subprocesses."""
-    for name in list(os.environ):
-        if name.startswith(SETTINGS_PREFIXES):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("CMO_DB_PATH", str(tmp_path / "cmo-bot.sqlite3"))
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(SETTINGS_PREFIXES)}
-    return clean | {"CMO_DB_PATH": str(tmp_path / "cmo-bot.sqlite3"), "PYTHONPATH": str(REPO)}
-
-
-def cli(capsys, *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out + err
+def env(cli_db: Path) -> dict[str, str]:
+    """The same clean settings as main() gets in-process, for subprocesses."""
+    return without_settings() | {"CMO_DB_PATH": str(cli_db), "PYTHONPATH": str(REPO)}
 
 
 def process(env: dict[str, str], *argv: str, cwd: Path, prefix: Sequence[str] = ()) -> tuple[int, str]:
-    result = subprocess.run(
-        [*prefix, sys.executable, "-m", "bot", *argv], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+    result = python_m_bot(*argv, env=env, cwd=cwd, prefix=prefix)
     return result.returncode, result.stdout + result.stderr
 
 
@@ -93,7 +67,7 @@ def test_export_leaves_files_it_did_not_write_and_lists_them(env, tmp_path: Path
     (out / "topics" / "old-topic.yaml").write_text("id: old-topic\n", encoding="utf-8")
     (out / "topics" / "notes.md").write_text("mine\n", encoding="utf-8")
 
-    code, output = cli(capsys, "content", "export", str(out))
+    code, output = run_merged(capsys, "content", "export", str(out))
 
     assert code == 0, output
     assert (out / "topics" / "old-topic.yaml").exists() and (out / "topics" / "notes.md").exists()
@@ -108,19 +82,19 @@ def test_export_with_prune_removes_stale_topic_files_and_says_which(env, tmp_pat
     (out / "topics" / "old-topic.yaml").write_text("id: old-topic\n", encoding="utf-8")
     (out / "topics" / "notes.md").write_text("mine\n", encoding="utf-8")
 
-    code, output = cli(capsys, "content", "export", str(out), "--prune")
+    code, output = run_merged(capsys, "content", "export", str(out), "--prune")
 
     assert code == 0, output
     assert f"removed {out / 'topics' / 'old-topic.yaml'}" in output
     assert not (out / "topics" / "old-topic.yaml").exists()
     assert (out / "topics" / "notes.md").read_text(encoding="utf-8") == "mine\n"
-    assert cli(capsys, "content", "check", str(out))[0] == 0
+    assert run_merged(capsys, "content", "check", str(out))[0] == 0
 
 
 def test_export_onto_a_file_names_it(env, tmp_path: Path, capsys) -> None:
     blocker = tmp_path / "export.txt"
     blocker.write_text("x", encoding="utf-8")
-    code, output = cli(capsys, "content", "export", str(blocker))
+    code, output = run_merged(capsys, "content", "export", str(blocker))
     assert_clean_failure(code, output, f"cannot write {blocker}: a file is in the way")
     assert blocker.read_text(encoding="utf-8") == "x"
 
@@ -128,13 +102,13 @@ def test_export_onto_a_file_names_it(env, tmp_path: Path, capsys) -> None:
 def test_export_below_a_file_names_the_file_in_the_way(env, tmp_path: Path, capsys) -> None:
     blocker = tmp_path / "export.txt"
     blocker.write_text("x", encoding="utf-8")
-    code, output = cli(capsys, "content", "export", str(blocker / "a" / "b"))
+    code, output = run_merged(capsys, "content", "export", str(blocker / "a" / "b"))
     assert_clean_failure(code, output, f"cannot write {blocker}: a file is in the way")
 
 
 def test_export_with_a_folder_where_tips_yaml_goes_names_it(env, tmp_path: Path, capsys) -> None:
     (tmp_path / "out" / "tips.yaml").mkdir(parents=True)
-    code, output = cli(capsys, "content", "export", str(tmp_path / "out"))
+    code, output = run_merged(capsys, "content", "export", str(tmp_path / "out"))
     assert_clean_failure(code, output, f"cannot write {tmp_path / 'out' / 'tips.yaml'}: a folder is in the way")
 
 
@@ -183,7 +157,7 @@ def test_export_that_the_os_refuses_names_the_file_and_reason(env, tmp_path: Pat
         raise PermissionError(13, "Permission denied", kwargs.get("dir"))
 
     monkeypatch.setattr(export.tempfile, "mkstemp", refuse)
-    code, output = cli(capsys, "content", "export", str(tmp_path / "out"))
+    code, output = run_merged(capsys, "content", "export", str(tmp_path / "out"))
     first = sorted(path.name for path in (REPO / "content" / "topics").glob("*.yaml"))[0]
     assert_clean_failure(code, output, f"cannot write {tmp_path / 'out' / 'topics' / first}: Permission denied")
 
@@ -197,7 +171,7 @@ def test_export_that_cannot_create_its_folder_names_it(env, tmp_path: Path, monk
         return real_mkdir(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", refuse)
-    code, output = cli(capsys, "content", "export", str(tmp_path / "new" / "deeper"))
+    code, output = run_merged(capsys, "content", "export", str(tmp_path / "new" / "deeper"))
     assert_clean_failure(code, output, f"cannot write {tmp_path / 'new'}: cannot create this folder: Permission denied")
 
 
@@ -207,7 +181,7 @@ def test_export_that_cannot_create_its_folder_names_it(env, tmp_path: Path, monk
 def test_content_check_on_a_file_says_it_is_not_a_folder(env, tmp_path: Path, capsys) -> None:
     path = tmp_path / "content.yaml"
     path.write_text("x", encoding="utf-8")
-    code, output = cli(capsys, "content", "check", str(path))
+    code, output = run_merged(capsys, "content", "check", str(path))
     assert_clean_failure(code, output, f"{path}: is a file, not a folder")
 
 
@@ -215,7 +189,7 @@ def test_content_check_with_topics_as_a_file_names_it(env, tmp_path: Path, capsy
     content = Path(shutil.copytree(REPO / "content", tmp_path / "content"))
     shutil.rmtree(content / "topics")
     (content / "topics").write_text("x", encoding="utf-8")
-    code, output = cli(capsys, "content", "check", str(content))
+    code, output = run_merged(capsys, "content", "check", str(content))
     assert_clean_failure(code, output, "content/topics: is a file, not a folder")
 
 
@@ -236,14 +210,14 @@ def test_content_check_with_an_unreadable_file_names_it(env, tmp_path: Path, unp
     assert_clean_failure(code, output, "content/topics/role-cfo.yaml: cannot read file", "Permission denied")
 
 
-def test_ask_with_an_oversized_content_file_names_it_and_writes_nothing(env, tmp_path: Path, monkeypatch, capsys):
+def test_ask_with_an_oversized_content_file_names_it_and_writes_nothing(cli_db, tmp_path: Path, monkeypatch, capsys):
     content = Path(shutil.copytree(REPO / "content", tmp_path / "content"))
     with (content / "tips.yaml").open("a", encoding="utf-8") as file:
         file.write("#" * (MAX_FILE_BYTES + 1) + "\n")
     monkeypatch.setenv("CMO_CONTENT_DIR", str(content))
-    code, output = cli(capsys, "ask", "Wat doet een CMO?")
+    code, output = run_merged(capsys, "ask", "Wat doet een CMO?")
     assert_clean_failure(code, output, "content/tips.yaml: file is 1.0 MiB, larger than the 1 MiB limit")
-    assert not (tmp_path / "cmo-bot.sqlite3").exists()
+    assert not cli_db.exists()
 
 
 # ------------------------------------------------------------------------------ run

@@ -3,38 +3,19 @@ names the path or variable, exit 1 or 2, never a traceback. Plus `db rotate-hash
 
 from __future__ import annotations
 
-import logging
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
 from bot.storage.hash_key import local_key_path
+from tests.cli_helpers import REPO, python_m_bot, run, without_settings
 
-REPO = Path(__file__).resolve().parents[1]
-VARIABLES = [
-    "DISCORD_TOKEN", "CMO_DB_PATH", "CMO_CONTENT_DIR", "CMO_LOG_LEVEL", "CMO_HASH_SECRET", "CMO_HASH_SECRET_FILE",
-    "CMO_OLD_HASH_SECRET", "CMO_OLD_HASH_SECRET_FILE", "CMO_DISCORD_API_BASE", "CMO_HOME_GUILD_ID",
-]
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    for name in VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("cli_db")  # no setting from the shell; the tests name their own database
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
+    code, out, err = run(capsys, *argv)
     assert "Traceback" not in err
     return code, out, err
 
@@ -46,15 +27,22 @@ COMMANDS = {
 }
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_db_path_pointing_at_a_folder(command, tmp_path, monkeypatch, capsys):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    monkeypatch.setenv("CMO_DB_PATH", str(folder))
+def run_on_database(command: str, db_path: Path, tmp_path: Path, monkeypatch, capsys) -> tuple[int, str]:
+    """One of COMMANDS with CMO_DB_PATH at `db_path` (a Discord that is never reached for
+    `run`): its exit code and stderr."""
+    monkeypatch.setenv("CMO_DB_PATH", str(db_path))
     monkeypatch.setenv("DISCORD_TOKEN", "not-used")
     monkeypatch.setenv("CMO_DISCORD_API_BASE", "http://127.0.0.1:9/api/v10")
     argv = [str(tmp_path / "export") if a == "EXPORT_DIR" else a for a in COMMANDS[command]]
     code, _, err = cli(capsys, *argv)
+    return code, err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_db_path_pointing_at_a_folder(command, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    code, err = run_on_database(command, folder, tmp_path, monkeypatch, capsys)
     assert code == 1
     assert f"CMO_DB_PATH: {folder} is a folder" in err
     assert list(folder.iterdir()) == []
@@ -65,23 +53,17 @@ def test_db_path_pointing_at_a_folder(command, tmp_path, monkeypatch, capsys):
 def test_db_path_pointing_at_a_file_that_is_not_sqlite(command, tmp_path, monkeypatch, capsys):
     notes = tmp_path / "notes.md"
     notes.write_text("# my notes\nnot a database\n")
-    monkeypatch.setenv("CMO_DB_PATH", str(notes))
-    monkeypatch.setenv("DISCORD_TOKEN", "not-used")
-    monkeypatch.setenv("CMO_DISCORD_API_BASE", "http://127.0.0.1:9/api/v10")
-    argv = [str(tmp_path / "export") if a == "EXPORT_DIR" else a for a in COMMANDS[command]]
-    code, _, err = cli(capsys, *argv)
+    code, err = run_on_database(command, notes, tmp_path, monkeypatch, capsys)
     assert code == 1
     assert f"CMO_DB_PATH: {notes} is not an SQLite database" in err
     assert notes.read_text() == "# my notes\nnot a database\n"
 
 
 def test_run_with_a_folder_as_db_path_as_a_real_process(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in VARIABLES}
+    env = without_settings()
     env |= {"CMO_DB_PATH": str(tmp_path), "DISCORD_TOKEN": "x", "CMO_DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"}
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = python_m_bot("run", env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 1
     assert f"CMO_DB_PATH: {tmp_path} is a folder" in result.stderr
     assert "Traceback" not in result.stderr

@@ -232,39 +232,23 @@ def test_every_allowed_figure_is_still_used(content, source_text):
     assert set(ALLOWED) - figures(source_text) <= used, "drop an allow-list entry the content no longer needs"
 
 
-def test_dutch_and_english_carry_the_same_figures_in_every_topic(content):
+def topic_texts(content: ContentSet, lang: str) -> dict[str, str]:
+    return {topic.id: readable(topic, lang) for topic in content.topics.values()}
+
+
+def tip_texts(content: ContentSet, lang: str) -> dict[str, str]:
+    return {tip.id: tip.text.get(lang) for tip in content.tips}
+
+
+@pytest.mark.parametrize("found_in", [figures, names], ids=["figures", "names"])
+@pytest.mark.parametrize("texts", [topic_texts, tip_texts], ids=["every-topic", "every-tip"])
+def test_dutch_and_english_carry_the_same(content, found_in, texts):
+    english = texts(content, "en")
     different = []
-    for topic in content.topics.values():
-        nl, en = figures(readable(topic, "nl")), figures(readable(topic, "en"))
+    for item_id, dutch_text in texts(content, "nl").items():
+        nl, en = found_in(dutch_text), found_in(english[item_id])
         if nl != en:
-            different.append((topic.id, sorted(nl - en, key=str), sorted(en - nl, key=str)))
-    assert different == []
-
-
-def test_dutch_and_english_carry_the_same_figures_in_every_tip(content):
-    different = []
-    for tip in content.tips:
-        nl, en = figures(tip.text.get("nl")), figures(tip.text.get("en"))
-        if nl != en:
-            different.append((tip.id, sorted(nl - en, key=str), sorted(en - nl, key=str)))
-    assert different == []
-
-
-def test_dutch_and_english_carry_the_same_names_in_every_topic(content):
-    different = []
-    for topic in content.topics.values():
-        nl, en = names(readable(topic, "nl")), names(readable(topic, "en"))
-        if nl != en:
-            different.append((topic.id, sorted(nl - en), sorted(en - nl)))
-    assert different == []
-
-
-def test_dutch_and_english_carry_the_same_names_in_every_tip(content):
-    different = []
-    for tip in content.tips:
-        nl, en = names(tip.text.get("nl")), names(tip.text.get("en"))
-        if nl != en:
-            different.append((tip.id, sorted(nl - en), sorted(en - nl)))
+            different.append((item_id, sorted(nl - en, key=str), sorted(en - nl, key=str)))
     assert different == []
 
 

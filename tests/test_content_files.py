@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from bot.cli_text import topic_text
 from bot.knowledge.loader import ContentSet, default_content_dir, load_content
 from bot.knowledge.model import CATEGORIES, LANGS, Topic
 from bot.knowledge.text import fold
-from bot.render_text import topic_text
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ interactions are answered while a reload of a large set runs."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,9 +15,8 @@ import pytest_asyncio
 from bot.i18n import t
 from bot.knowledge import loader
 from bot.knowledge.loader import MAX_FILE_BYTES
-from tests.harness import BotHarness
+from tests.harness import BotHarness, home_on_content_copy, running_bot
 
-REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 CB_DEFERRED_MESSAGE = 5
 MANAGE_GUILD = 0x20
 # Only guards a broken implementation from hanging the suite; a passing run never waits on it.
@@ -27,16 +25,9 @@ GUARD_SECONDS = 30
 
 @pytest_asyncio.fixture
 async def home(fake_discord, tmp_path: Path) -> AsyncIterator[BotHarness]:
-    content = shutil.copytree(REPO_CONTENT, tmp_path / "content")
-    guild = fake_discord.guild()
-    running = BotHarness(
-        fake_discord, tmp_path / "cmo-bot.sqlite3", CMO_HOME_GUILD_ID=str(guild.id), CMO_CONTENT_DIR=str(content)
-    )
-    await running.start()
-    try:
+    settings = home_on_content_copy(fake_discord, tmp_path)
+    async with running_bot(fake_discord, tmp_path / "cmo-bot.sqlite3", check=None, **settings) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 def topics_dir(h: BotHarness) -> Path:

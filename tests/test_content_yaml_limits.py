@@ -4,26 +4,18 @@ the file (and the line) named, through `content check` as an operator runs it.""
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
 from bot.knowledge.loader import MAX_FILE_BYTES, ContentError, load_content
+from tests.cli_helpers import run_merged
 
 REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 
-
-@pytest.fixture(autouse=True)
-def restore_logging():
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restore_root_logging")
 
 
 @pytest.fixture
@@ -33,9 +25,7 @@ def content(tmp_path: Path, monkeypatch) -> Path:
 
 
 def check(capsys, directory: Path) -> tuple[int, str]:
-    code = main(["content", "check", str(directory)])
-    out, err = capsys.readouterr()
-    return code, out + err
+    return run_merged(capsys, "content", "check", str(directory))
 
 
 def issues(directory: Path) -> list[str]:

@@ -9,7 +9,6 @@ tip channel picker.
 
 from __future__ import annotations
 
-import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -20,7 +19,7 @@ import pytest_asyncio
 
 from bot.__main__ import main
 from bot.i18n import t
-from bot.render import unlinked
+from bot.topic_embeds import unlinked
 from tests.e2e import answered, assert_clean_traffic, rows
 
 EPHEMERAL = 1 << 6
@@ -94,19 +93,6 @@ async def test_tips_set_offers_text_and_announcement_channels_only(harness):
 
 
 # ---------------------------------------------------------------------------------------------- CLI
-
-
-@pytest.fixture
-def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("DISCORD_TOKEN", "CMO_CONTENT_DIR", "CMO_LOG_LEVEL", "CMO_HASH_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "data" / "cmo-bot.sqlite3"
-    monkeypatch.setenv("CMO_DB_PATH", str(path))
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield path
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.mark.parametrize("argv", [[""], ["   "], ["", " "], ["\u200b"]])

@@ -15,7 +15,7 @@ import pytest_asyncio
 
 from bot.features.common import quote_user_text
 from bot.i18n import COMMAND_NL, t
-from bot.render import COMPARISON_TOPIC
+from bot.topic_embeds import COMPARISON_TOPIC
 from tests.e2e import answered, assert_clean_traffic, component, components, custom_ids, rows
 
 EPHEMERAL = 1 << 6

@@ -8,7 +8,6 @@ and /ask answers, the replies of the moderator commands, and the rows in the dat
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,8 @@ from bot.features.admin import editing
 from bot.i18n import t
 from tests.e2e import rows
 from tests.fake_discord.models import user_payload
-from tests.harness import BotHarness
+from tests.harness import BotHarness, home_on_content_copy, running_bot
 
-REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 EPHEMERAL = 1 << 6
 CB_MESSAGE, CB_DEFERRED_MESSAGE, CB_AUTOCOMPLETE, CB_MODAL = 4, 5, 8, 9
 MANAGE_GUILD = 0x20
@@ -36,20 +34,10 @@ BEN = user_payload(710_000_000_000_000_002, "ben")
 async def home(fake_discord, tmp_path: Path) -> AsyncIterator[BotHarness]:
     """The bot with the first fake guild as its home guild, and the guild's first role as an
     editor role, on a copy of the content."""
-    content = shutil.copytree(REPO_CONTENT, tmp_path / "content")
-    guild = fake_discord.guild()
-    running = BotHarness(
-        fake_discord,
-        tmp_path / "cmo-bot.sqlite3",
-        CMO_HOME_GUILD_ID=str(guild.id),
-        CMO_EDITOR_ROLE_IDS=str(guild.id + 1001),
-        CMO_CONTENT_DIR=str(content),
-    )
-    await running.start()
-    try:
+    settings = home_on_content_copy(fake_discord, tmp_path)
+    settings["CMO_EDITOR_ROLE_IDS"] = str(fake_discord.guild().id + 1001)
+    async with running_bot(fake_discord, tmp_path / "cmo-bot.sqlite3", check=None, **settings) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 def content_dir(h: BotHarness) -> Path:

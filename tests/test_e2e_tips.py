@@ -19,7 +19,7 @@ from bot.clock import ManualClock
 from bot.i18n import t
 from tests.e2e import NO_MENTIONS
 from tests.fake_discord.models import ALL_PERMISSIONS, P_EMBED_LINKS, P_SEND_MESSAGES
-from tests.harness import BotHarness
+from tests.harness import BotHarness, running_bot
 
 EPHEMERAL = 1 << 6
 DEFERRED = 5
@@ -34,12 +34,8 @@ async def clock() -> ManualClock:
 
 @pytest_asyncio.fixture
 async def bot(fake_discord, tmp_path, clock) -> AsyncIterator[BotHarness]:
-    running = BotHarness(fake_discord, tmp_path / "tips.sqlite3", clock=clock)
-    await running.start()
-    try:
+    async with running_bot(fake_discord, tmp_path / "tips.sqlite3", clock=clock, check=None) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 def tips_channel(h: BotHarness) -> int:

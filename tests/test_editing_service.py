@@ -16,6 +16,7 @@ from bot.knowledge.loader import ContentError
 from bot.knowledge.store import ContentStore
 from bot.storage.database import Database
 from bot.storage.revisions import NewRevision, RevisionRepository, live_overrides
+from bot.storage.sqlite_engine import SqliteDatabase
 
 REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 TOPIC = "cmo-skills"
@@ -30,7 +31,7 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with await Database.open(tmp_path / "bot.sqlite3") as database:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as database:
         yield database
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,40 +17,26 @@ from bot.insights.stats import collect_stats, period_start
 from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
 from bot.storage.aliases import AliasRepository, learned_aliases_by_topic, load_learned
-from bot.storage.database import Database
-from bot.storage.questions import QuestionRecord, QuestionRepository
-
-NOW = utc(2026, 3, 10, 15, 0)
-GUILD, OTHER = 1, 2
-
-
-def record(question: str, topic: str | None, days_ago: float, guild: int = GUILD, command: str = "ask"):
-    return QuestionRecord.new(
-        command=command,
-        question=question,
-        topic_id=topic,
-        guild_id=guild,
-        user_hash="h",
-        lang="nl",
-        asked_at=NOW - timedelta(days=days_ago),
-    )
+from bot.storage.questions import QuestionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
+from tests.insights_helpers import GUILD, NOW, OTHER, record
 
 
 @pytest.fixture
 async def db(tmp_path: Path):
-    async with await Database.open(tmp_path / "core.sqlite3") as database:
+    async with await SqliteDatabase.open(tmp_path / "core.sqlite3") as database:
         yield database
 
 
 async def test_stats_cover_every_day_of_the_period_for_one_guild(db):
-    answered = record("wat doet een cmo", "cmo-responsibilities", 0)
+    answered = record("wat doet een cmo", "cmo-responsibilities", days_ago=0)
     records = [
         answered,
-        record("wat is roas", None, 0),
-        record("Wat is ROAS?", None, 2),
-        record("wat is roas", None, 9),  # before the period
-        record("wat is roas", None, 0, guild=OTHER),  # another guild
-        record("cmo-skills", "cmo-skills", 1, command="topics-select"),  # read, not asked
+        record("wat is roas", None, days_ago=0),
+        record("Wat is ROAS?", None, days_ago=2),
+        record("wat is roas", None, days_ago=9),  # before the period
+        record("wat is roas", None, days_ago=0, guild=OTHER),  # another guild
+        record("cmo-skills", "cmo-skills", days_ago=1, command="topics-select"),  # read, not asked
     ]
     await QuestionRepository(db).insert_many(records)
     await QuestionRepository(db).record_feedback(answered.id, "r", -1)
@@ -81,7 +66,7 @@ def test_chart_is_a_png():
 
 async def test_retention_deletes_exactly_what_is_older_than_the_period(db):
     repository = QuestionRepository(db)
-    old, edge, young = record("old", None, 30.001), record("edge", None, 30), record("young", None, 1)
+    old, edge, young = record("old", None, days_ago=30.001), record("edge", None, days_ago=30), record("young", None, days_ago=1)
     await repository.insert_many([old, edge, young])
     await repository.record_feedback(old.id, "r", 1)
     await repository.record_feedback(young.id, "r", 1)

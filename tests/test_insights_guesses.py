@@ -6,57 +6,34 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.clock import utc
 from bot.i18n import t
+from bot.insights.embeds import group_embed, stats_embed
 from bot.insights.export import HEADER, questions_csv
 from bot.insights.grouping import normalise
 from bot.insights.loop import ImprovementLoop
 from bot.insights.queries import DayCount, InsightsQueries
-from bot.insights.render import group_embed, stats_embed
 from bot.insights.stats import collect_stats
 from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
 from bot.storage.database import Database
 from bot.storage.questions import QuestionRecord, QuestionRepository
-
-NOW = utc(2026, 3, 10, 15, 0)
-GUILD, OTHER = 1, 2
-# Phrasings the search may answer with a best guess; the tests use whichever one does now.
-GUESS_CANDIDATES = (
-    "wat is branding",
-    "waarom loyaliteit",
-    "cmo en ceo",
-    "ai agenten kopen",
-    "social media",
-    "personalisatie",
-    "wat is een klantreis",
+from bot.storage.sqlite_engine import SqliteDatabase
+from tests.insights_helpers import (
+    GUILD,
+    NOW,
+    OTHER,
+    a_guess,
+    guess_lines,
+    record,
+    stats_fields,
+    stats_summary,
 )
+
 ANSWERED = "Wat doet een CMO?"
-
-
-def record(
-    question: str,
-    topic: str | None,
-    outcome: str | None,
-    days_ago: float = 0,
-    guild: int = GUILD,
-    command: str = "ask",
-) -> QuestionRecord:
-    return QuestionRecord.new(
-        command=command,
-        question=question,
-        topic_id=topic,
-        guild_id=guild,
-        user_hash="asker",
-        lang="nl",
-        asked_at=NOW - timedelta(days=days_ago),
-        outcome=outcome,
-    )
 
 
 def quote(text: str, limit: int = 1000) -> str:
@@ -65,22 +42,13 @@ def quote(text: str, limit: int = 1000) -> str:
 
 @pytest.fixture
 async def db(tmp_path: Path):
-    async with await Database.open(tmp_path / "guesses.sqlite3") as database:
+    async with await SqliteDatabase.open(tmp_path / "guesses.sqlite3") as database:
         yield database
 
 
 @pytest.fixture
 def store() -> ContentStore:
     return ContentStore.from_dir(default_content_dir())
-
-
-def a_guess(store: ContentStore) -> tuple[str, str]:
-    """(question, guessed topic) for a phrasing the live content answers with a best guess."""
-    for question in GUESS_CANDIDATES:
-        answer = store.current.answer(question, "nl")
-        if answer.outcome == "guess" and answer.topic_id:
-            return question, answer.topic_id
-    pytest.fail(f"none of {GUESS_CANDIDATES} gets a best guess from the content any more; add one that does")
 
 
 async def rate(db: Database, question: QuestionRecord, *ratings: int) -> None:
@@ -141,23 +109,11 @@ async def test_stats_embed_shows_the_shares_and_the_guesses_apart(db, store):
 
     for lang in ("nl", "en"):
         embed = stats_embed(stats, 7, store.current.topics, lang, quote)
-        assert embed["description"] == t(
-            "ins_stats_summary",
-            lang,
-            asked=3,
-            answered=1,
-            answered_share="33%",
-            guessed=1,
-            guessed_share="33%",
-            unanswered=1,
-            unanswered_share="33%",
-        )
-        fields = {field["name"]: field["value"] for field in embed["fields"]}
+        third = (1, "33%")
+        assert embed["description"] == stats_summary(lang, 3, answered=third, guessed=third, unanswered=third)
+        fields = stats_fields(embed)
         title = store.current.topics["cmo-branding-positioning"].title.get(lang)
-        assert fields[t("ins_stats_guesses", lang)].splitlines() == [
-            t("ins_stats_guesses_total", lang, count=1, up=0, down=1),
-            t("ins_stats_guess_line", lang, topic=title, count=1, up=0, down=1),
-        ]
+        assert fields[t("ins_stats_guesses", lang)].splitlines() == guess_lines(lang, title, 1, up=0, down=1)
         assert fields[t("ins_stats_per_day", lang)].splitlines()[-1] == "`2026-03-10`  1 / 1 / 1"
         assert fields[t("ins_stats_lowest_rated", lang)] == t("ins_stats_none", lang)
 
@@ -173,7 +129,7 @@ async def test_without_guesses_the_field_says_none(db, store):
 
 
 async def test_a_guess_rated_down_by_anyone_joins_the_queue_grouped_and_marked(db, store):
-    question, topic = a_guess(store)
+    question, topic = a_guess(store.current)
     rated_down = record(question, topic, "guess")
     rated_up = record("Wat is branding bij een CMO precies?", "cmo-branding-positioning", "guess")
     never_rated = record("nog een gok", "customer-loyalty", "guess")
@@ -197,7 +153,7 @@ async def test_a_guess_rated_down_by_anyone_joins_the_queue_grouped_and_marked(d
 
 
 async def test_the_marker_shows_in_the_preview_of_the_queue_too(db, store):
-    question, topic = a_guess(store)
+    question, topic = a_guess(store.current)
     guess = record(question, topic, "guess")
     missing = [record("wat is roas", None, "none"), record("Wat is ROAS?", None, "none")]
     await QuestionRepository(db).insert_many([guess, *missing])
@@ -213,7 +169,7 @@ async def test_the_marker_shows_in_the_preview_of_the_queue_too(db, store):
 
 
 async def test_a_dismissal_an_alias_or_a_confident_answer_closes_a_guess_group(db, store):
-    question, topic = a_guess(store)
+    question, topic = a_guess(store.current)
     dismissed = record(question, topic, "guess")
     now_answered = record(ANSWERED, "what-is-a-cmo", "guess")  # guessed then; the content answers it now
     await QuestionRepository(db).insert_many([dismissed, now_answered])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.clock import utc
 from bot.insights.grouping import group_key
 from bot.insights.suggestions import find_suggestions
@@ -55,21 +57,18 @@ def test_an_open_after_five_minutes_does_not_count():
     assert len(find_suggestions([*pair("a"), *pair("b", gap=5)])) == 1
 
 
-def test_an_answered_ask_in_between_breaks_the_chain():
+@pytest.mark.parametrize(
+    "in_between",
+    [
+        pytest.param(("ask", "wat doet een cmo", "cmo-responsibilities"), id="an-answered-ask-breaks-the-chain"),
+        pytest.param(("open-button", "skills", "skills"), id="only-the-first-open-after-a-miss-counts"),
+    ],
+)
+def test_an_open_after_something_else_does_not_count(in_between):
     events = [
         *pair("a"),
         event("b", 0, "ask", "wat kost een bureau", None),
-        event("b", 1, "ask", "wat doet een cmo", "cmo-responsibilities"),
-        event("b", 2, "related-select", "agencies", "agencies"),
-    ]
-    assert find_suggestions(events) == []
-
-
-def test_only_the_first_open_after_a_miss_counts():
-    events = [
-        *pair("a"),
-        event("b", 0, "ask", "wat kost een bureau", None),
-        event("b", 1, "open-button", "skills", "skills"),
+        event("b", 1, *in_between),
         event("b", 2, "related-select", "agencies", "agencies"),
     ]
     assert find_suggestions(events) == []

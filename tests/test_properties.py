@@ -15,7 +15,7 @@ from bot.features.common import quote_user_text
 from bot.knowledge.loader import ContentError, default_content_dir, load_content
 from bot.knowledge.model import Topic
 from bot.knowledge.snapshot import build_snapshot
-from bot.render import (
+from bot.limits import (
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
     FIELD_COUNT_LIMIT,
@@ -23,10 +23,8 @@ from bot.render import (
     FIELD_VALUE_LIMIT,
     FOOTER_LIMIT,
     TITLE_LIMIT,
-    embed_length,
-    no_match_embed,
-    topic_embed,
 )
+from bot.topic_embeds import embed_length, no_match_embed, topic_embed
 
 SNAPSHOT = build_snapshot(load_content(default_content_dir()))
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cli_text import source_line
 from bot.i18n import t
 from bot.knowledge.loader import ContentSet, default_content_dir, load_content
 from bot.knowledge.model import (
@@ -20,8 +21,7 @@ from bot.knowledge.model import (
     Title,
     Topic,
 )
-from bot.render import embed_length, no_match_embed, tip_embed, topic_embed
-from bot.render_text import source_line
+from bot.topic_embeds import embed_length, no_match_embed, tip_embed, topic_embed
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database, check_writable
+from bot.storage.database import check_writable
 from bot.storage.migrations import default_migrations_dir, discover_migrations
 from bot.storage.questions import QuestionRecord, QuestionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
 
 
 async def test_open_creates_the_folder_and_sets_the_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "dir" / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         assert path.exists()
         assert db.path == path
         assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
@@ -24,7 +25,7 @@ async def test_open_creates_the_folder_and_sets_the_pragmas(tmp_path: Path) -> N
 
 
 async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
         with pytest.raises(RuntimeError):
             async with db.transaction() as conn:
                 await conn.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
@@ -38,7 +39,7 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
 
 async def test_backup_is_a_readable_copy_with_the_same_rows(tmp_path: Path) -> None:
     records = [QuestionRecord.new(command="ask", question=f"vraag {i}") for i in range(250)]
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
         await QuestionRepository(db).insert_many(records)
         dest = tmp_path / "backups" / "copy.sqlite3"
         await db.backup(dest)
@@ -57,14 +58,14 @@ async def test_backup_is_a_readable_copy_with_the_same_rows(tmp_path: Path) -> N
 
 async def test_backup_refuses_to_overwrite_the_live_file(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         with pytest.raises(ValueError, match="onto itself"):
             await db.backup(path)
 
 
 async def test_check_writable_on_a_healthy_database(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         ok, reason = await check_writable(path)
         assert (ok, reason) == (True, "writable")
         row = await db.fetchone("SELECT value FROM meta WHERE key = 'health_checked_at'")
@@ -88,7 +89,7 @@ async def test_check_writable_reports_an_unmigrated_file(tmp_path: Path) -> None
 
 async def test_check_writable_reports_a_locked_database(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path):
+    async with await SqliteDatabase.open(path):
         other = sqlite3.connect(path, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")  # another process holds the write lock

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import BackupError, Database, DatabaseOpenError
+from bot.storage.database import BackupError, DatabaseOpenError
 from bot.storage.migrations import default_migrations_dir, discover_migrations
 from bot.storage.questions import QuestionRecord, QuestionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
 
 SECRET_QUESTION = "mijn geheime vraag over het salaris van Piet Jansen"
 
@@ -26,7 +27,7 @@ async def test_database_wal_shm_and_backup_are_owner_only_whatever_the_umask(tmp
     previous = os.umask(0o022)
     try:
         path = tmp_path / "data" / "bot.sqlite3"
-        async with await Database.open(path) as db:
+        async with await SqliteDatabase.open(path) as db:
             await QuestionRepository(db).insert_many([QuestionRecord.new(command="ask", question="q")])
             for file in (path, path.with_name("bot.sqlite3-wal"), path.with_name("bot.sqlite3-shm")):
                 assert file.exists() and mode(file) == 0o600, file
@@ -41,7 +42,7 @@ async def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) 
     path = tmp_path / "bot.sqlite3"
     sqlite3.connect(path).close()
     path.chmod(0o644)
-    async with await Database.open(path):
+    async with await SqliteDatabase.open(path):
         pass
     assert mode(path) == 0o600
 
@@ -50,20 +51,20 @@ async def test_a_folder_or_a_file_that_is_not_sqlite_is_refused_naming_the_path(
     folder = tmp_path / "a-folder"
     folder.mkdir()
     with pytest.raises(DatabaseOpenError, match=re.escape(f"{folder} is a folder")):
-        await Database.open(folder)
+        await SqliteDatabase.open(folder)
     text = tmp_path / "notes.txt"
     text.write_text("not a database at all, just some text that is long enough")
     with pytest.raises(DatabaseOpenError, match=re.escape(f"{text} is not an SQLite database")):
-        await Database.open(text)
+        await SqliteDatabase.open(text)
     assert text.read_text().startswith("not a database")  # left untouched
     with pytest.raises(DatabaseOpenError, match=r"notes\.txt"):
-        await Database.open(text / "inside.sqlite3")
+        await SqliteDatabase.open(text / "inside.sqlite3")
 
 
 async def test_backup_to_an_unwritable_place_names_it_and_leaves_no_partial_file(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
         dest = blocker / "copy.sqlite3"
         with pytest.raises(BackupError, match=re.escape(f"cannot write the backup to {dest}")):
             await db.backup(dest)
@@ -81,7 +82,7 @@ async def test_backup_to_a_read_only_folder_names_it(tmp_path: Path) -> None:
     folder.mkdir()
     folder.chmod(0o500)
     try:
-        async with await Database.open(tmp_path / "bot.sqlite3") as db:
+        async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
             with pytest.raises(BackupError, match=re.escape(str(folder / "copy.sqlite3"))):
                 await db.backup(folder / "copy.sqlite3")
         assert list(folder.iterdir()) == []
@@ -98,7 +99,7 @@ async def test_migration_0005_keeps_existing_ratings_and_allows_one_per_user(tmp
             (old_dir / migration.filename).write_text(migration.sql)
     path = tmp_path / "bot.sqlite3"
     record = QuestionRecord.new(command="ask", question="q", user_hash="asker")
-    async with await Database.open(path, migrations_dir=old_dir) as db:
+    async with await SqliteDatabase.open(path, migrations_dir=old_dir) as db:
         await db.execute(
             "INSERT INTO questions (id, asked_at, command, question, user_hash) VALUES (?, ?, 'ask', 'q', 'asker')",
             (record.id, record.asked_at),
@@ -106,7 +107,7 @@ async def test_migration_0005_keeps_existing_ratings_and_allows_one_per_user(tmp
         await db.execute(
             "INSERT INTO feedback (question_id, user_hash, rating, rated_at) VALUES (?, 'asker', -1, 'now')", (record.id,)
         )
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         assert db.schema_version >= 5
         repo = QuestionRepository(db)
         assert await repo.feedback_for(record.id, "asker") == -1
@@ -120,7 +121,7 @@ async def test_erased_question_text_is_gone_from_the_database_and_wal_bytes(tmp_
     from bot.storage.writer import QuestionWriter
 
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         repo = QuestionRepository(db)
         writer = QuestionWriter(repo)
         await writer.start()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database
 from bot.storage.hash_key import (
     FINGERPRINT_META,
     LEGACY_META,
@@ -21,6 +20,7 @@ from bot.storage.key_rotation import rotate_hash_key
 from bot.storage.meta import get_meta, set_meta
 from bot.storage.questions import QuestionRecord, QuestionRepository
 from bot.storage.revisions import RevisionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
 
 USER, OTHER = 273_498_521_739_231_232, 273_498_521_739_231_999
 
@@ -31,7 +31,7 @@ def raw_bytes(db_path: Path) -> bytes:
 
 async def test_the_fingerprint_is_stored_and_the_key_is_not(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         await load_hasher(db, "a-long-configured-key", None)
         stored = await get_meta(db, FINGERPRINT_META)
     assert stored and len(stored) == 64
@@ -43,9 +43,9 @@ async def test_the_fingerprint_is_stored_and_the_key_is_not(tmp_path: Path) -> N
 
 async def test_a_different_key_is_refused_naming_the_variable(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         await load_hasher(db, "first-key", None)
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         with pytest.raises(HashKeyError, match=r"CMO_HASH_SECRET.*rotate-hash-key"):
             await load_hasher(db, "second-key", None)
         await load_hasher(db, "first-key", None)  # the right key still starts
@@ -55,12 +55,12 @@ async def test_a_key_file_must_be_readable_by_its_owner_only(tmp_path: Path) -> 
     key_file = tmp_path / "hash.key"
     key_file.write_text("from-a-file\n")
     key_file.chmod(0o644)
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
         with pytest.raises(HashKeyError, match=r"CMO_HASH_SECRET_FILE: .*hash\.key.*mode 644.*chmod 600"):
             await load_hasher(db, None, key_file)
         key_file.chmod(0o600)
         from_file = await load_hasher(db, None, key_file)
-    async with await Database.open(tmp_path / "other.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "other.sqlite3") as db:
         assert (await load_hasher(db, "from-a-file", None)).hash(USER) == from_file.hash(USER)  # whitespace stripped
 
 
@@ -68,7 +68,7 @@ async def test_a_missing_or_empty_key_file_and_both_variables_are_refused(tmp_pa
     empty = tmp_path / "empty.key"
     empty.write_text("  \n")
     empty.chmod(0o600)
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
         with pytest.raises(HashKeyError, match="file not found"):
             await load_hasher(db, None, tmp_path / "missing.key")
         with pytest.raises(HashKeyError, match="is empty"):
@@ -84,12 +84,12 @@ async def test_a_key_an_older_version_kept_in_the_database_is_moved_out_and_stil
     legacy = os.urandom(32)
     from bot.storage.identity import UserHasher
 
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         await set_meta(db, LEGACY_META, legacy.hex())
         await QuestionRepository(db).insert_many(
             [QuestionRecord.new(command="ask", question="q", user_hash=UserHasher(legacy).hash(USER))]
         )
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         hasher = await load_hasher(db, None, None)
         assert await get_meta(db, LEGACY_META) is None
         assert await QuestionRepository(db).count_for_user(hasher.hash(USER)) == 1
@@ -107,7 +107,7 @@ async def test_rotation_rehashes_every_column_and_the_new_key_finds_the_old_rows
 
     path = tmp_path / "bot.sqlite3"
     topic = next(iter(load_content(default_content_dir()).topics.values()))
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         old = await load_hasher(db, "old-key", None)
         repo = QuestionRepository(db)
         mine = QuestionRecord.new(command="ask", question="mine", user_hash=old.hash(USER))
@@ -146,7 +146,7 @@ async def test_rotation_rehashes_every_column_and_the_new_key_finds_the_old_rows
 
 
 async def test_rotation_refuses_a_wrong_old_key_and_changes_nothing(tmp_path: Path) -> None:
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
         hasher = await load_hasher(db, "real-key", None)
         await QuestionRepository(db).insert_many([QuestionRecord.new(command="ask", question="q", user_hash=hasher.hash(USER))])
         with pytest.raises(HashKeyError, match="CMO_OLD_HASH_SECRET: the old key"):

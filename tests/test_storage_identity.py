@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database
 from bot.storage.hash_key import LEGACY_META, load_hasher, local_key_path
 from bot.storage.identity import UserHasher
 from bot.storage.meta import get_meta, set_meta
 from bot.storage.questions import QuestionRecord, QuestionRepository
+from bot.storage.sqlite_engine import SqliteDatabase
 
 USER_ID = 273_498_521_739_231_232
 
 
 async def test_meta_get_and_set(tmp_path: Path) -> None:
-    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as db:
         assert await get_meta(db, "missing") is None
         await set_meta(db, "tip_channel", "123")
         await set_meta(db, "tip_channel", "456")
@@ -26,17 +26,17 @@ async def test_meta_get_and_set(tmp_path: Path) -> None:
 
 async def test_hash_key_is_generated_once_beside_the_database_and_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         first = (await load_hasher(db, None, None)).hash(USER_ID)
         assert (await load_hasher(db, None, None)).hash(USER_ID) == first
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         assert (await load_hasher(db, "", None)).hash(USER_ID) == first  # blank counts as not configured
         assert await get_meta(db, LEGACY_META) is None  # the key is not in the database
     assert local_key_path(path).stat().st_mode & 0o777 == 0o600
 
 
 async def test_two_databases_get_different_keys(tmp_path: Path) -> None:
-    async with await Database.open(tmp_path / "a.sqlite3") as a, await Database.open(tmp_path / "b.sqlite3") as b:
+    async with await SqliteDatabase.open(tmp_path / "a.sqlite3") as a, await SqliteDatabase.open(tmp_path / "b.sqlite3") as b:
         assert (await load_hasher(a, None, None)).hash(USER_ID) != (await load_hasher(b, None, None)).hash(USER_ID)
 
 
@@ -58,7 +58,7 @@ def test_hasher_refuses_an_empty_secret_and_hides_its_secret() -> None:
 
 async def test_the_database_file_never_contains_the_raw_user_id(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
+    async with await SqliteDatabase.open(path) as db:
         hasher = await load_hasher(db, None, None)
         repo = QuestionRepository(db)
         record = QuestionRecord.new(command="ask", question="Wat doet een CMO?", user_hash=hasher.hash(USER_ID))

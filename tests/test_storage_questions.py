@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from bot.storage.questions import (
     MAX_QUESTION_CHARS,
     QuestionRecord,
@@ -22,8 +22,8 @@ ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with await Database.open(tmp_path / "bot.sqlite3") as database:
+async def db(database_target: str | Path) -> AsyncIterator[Database]:
+    async with await open_database(database_target) as database:
         yield database
 
 
@@ -74,9 +74,16 @@ async def test_insert_is_idempotent_per_id(repo: QuestionRepository) -> None:
 
 
 async def test_user_text_is_stored_verbatim_as_data(repo: QuestionRepository) -> None:
-    nasty = "'); DROP TABLE questions; -- @everyone <@123> \x00 ü"
+    nasty = "'); DROP TABLE questions; -- @everyone <@123> ü"
     await repo.insert_many([QuestionRecord.new(command="ask", question=nasty)])
     assert (await repo.recent(1))[0].question == nasty
+
+
+async def test_characters_no_text_column_holds_are_replaced_not_refused(repo: QuestionRepository) -> None:
+    # A NUL or a lone surrogate would make PostgreSQL refuse the whole row; the question is kept
+    # with U+FFFD where they were, on both engines alike.
+    await repo.insert_many([QuestionRecord.new(command="ask", question="wat \x00 doet \ud800 een cmo")])
+    assert (await repo.recent(1))[0].question == "wat \ufffd doet \ufffd een cmo"
 
 
 async def test_delete_older_than_deletes_exactly_the_old_rows(db: Database, repo: QuestionRepository) -> None:

@@ -20,6 +20,7 @@ import pytest
 from bot.storage.database import Database
 from bot.storage.questions import QuestionRecord, QuestionRepository
 from bot.storage.spill import SpillFile, encode, spill_path_for
+from bot.storage.sqlite_engine import SqliteDatabase
 from bot.storage.writer import QuestionWriter
 from tests.test_storage_writer import FAST, LogWatcher, records, retries, rows_in_file
 
@@ -45,7 +46,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def db(db_path: Path) -> AsyncIterator[Database]:
-    async with await Database.open(db_path, busy_timeout_ms=10) as database:
+    async with await SqliteDatabase.open(db_path, busy_timeout_ms=10) as database:
         yield database
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage.database import Database
-from bot.storage.question_log import erase_user, record_feedback
+from bot.storage.feedback_and_erasure import erase_user, record_feedback
 from bot.storage.questions import QuestionRecord, QuestionRepository, UnknownQuestionError
+from bot.storage.sqlite_engine import SqliteDatabase
 from bot.storage.writer import QuestionWriter, WriterStoppedError
 
 FAST = {"retry_initial": 0.001, "retry_max": 0.004}
@@ -58,7 +59,7 @@ def watcher() -> Iterator[LogWatcher]:
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with await Database.open(tmp_path / "bot.sqlite3", busy_timeout_ms=10) as database:
+    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3", busy_timeout_ms=10) as database:
         yield database
 
 

@@ -18,7 +18,9 @@ from bot.clock import ManualClock
 from bot.features.tip_scheduler import TipScheduler
 from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
+from bot.shards import ShardPlan
 from bot.storage.database import Database
+from bot.storage.sqlite_engine import SqliteDatabase
 from bot.storage.tip_schedules import TipScheduleRepository
 from bot.tips.planner import TipPlanner
 
@@ -74,7 +76,7 @@ def store() -> ContentStore:
 class Rig:
     def __init__(self, db: Database, store: ContentStore, clock: ManualClock, grace_minutes: int = 120):
         self.db, self.clock = db, clock
-        settings = SimpleNamespace(tip_grace_minutes=grace_minutes, default_lang="nl")
+        settings = SimpleNamespace(tip_grace_minutes=grace_minutes, default_lang="nl", shards=ShardPlan())
         self.services = SimpleNamespace(settings=settings, store=store, db=db, clock=clock)
         self.bot = StandInBot(self.services, clock)
         self.repo = TipScheduleRepository(db)
@@ -123,7 +125,7 @@ class Rig:
 
 @pytest_asyncio.fixture
 async def db(tmp_path):
-    database = await Database.open(tmp_path / "tips.sqlite3")
+    database = await SqliteDatabase.open(tmp_path / "tips.sqlite3")
     yield database
     await database.close()
 
@@ -157,31 +159,39 @@ async def test_comma_list_in_dutch_posts_on_those_days_only(rig):
     assert local_times(rig.bot.sent) == ["Mon 2026-06-01 12:30", "Wed 2026-06-03 12:30", "Fri 2026-06-05 12:30"]
 
 
-async def test_spring_forward_day_posts_once_at_the_first_valid_minute(db, store):
-    rig = Rig(db, store, ManualClock(utc(2026, 3, 27, 0, 0)))
+@pytest.mark.parametrize(
+    ("start", "end", "posted"),
+    [
+        pytest.param(
+            utc(2026, 3, 27, 0, 0),
+            utc(2026, 3, 31, 0, 0),
+            [
+                utc(2026, 3, 27, 1, 30),
+                utc(2026, 3, 28, 1, 30),
+                utc(2026, 3, 29, 1, 0),  # 03:00 CEST: 02:30 does not exist that night
+                utc(2026, 3, 30, 0, 30),
+            ],
+            id="spring-forward-posts-once-at-the-first-valid-minute",
+        ),
+        pytest.param(
+            utc(2026, 10, 24, 0, 0),
+            utc(2026, 10, 27, 0, 0),
+            [
+                utc(2026, 10, 24, 0, 30),
+                utc(2026, 10, 25, 0, 30),  # 02:30 CEST; 02:30 CET an hour later is not posted again
+                utc(2026, 10, 26, 1, 30),
+            ],
+            id="fall-back-posts-the-repeated-minute-once",
+        ),
+    ],
+)
+async def test_a_daylight_saving_day_posts_once(db, store, start, end, posted):
+    rig = Rig(db, store, ManualClock(start))
     await rig.start()
     await rig.schedule("02:30", "daily")
-    await rig.walk(utc(2026, 3, 31, 0, 0), step=timedelta(minutes=15))
+    await rig.walk(end, step=timedelta(minutes=15))
     await rig.stop()
-    assert [item.at for item in rig.bot.sent] == [
-        utc(2026, 3, 27, 1, 30),
-        utc(2026, 3, 28, 1, 30),
-        utc(2026, 3, 29, 1, 0),  # 03:00 CEST: 02:30 does not exist that night
-        utc(2026, 3, 30, 0, 30),
-    ]
-
-
-async def test_fall_back_day_posts_the_repeated_minute_once(db, store):
-    rig = Rig(db, store, ManualClock(utc(2026, 10, 24, 0, 0)))
-    await rig.start()
-    await rig.schedule("02:30", "daily")
-    await rig.walk(utc(2026, 10, 27, 0, 0), step=timedelta(minutes=15))
-    await rig.stop()
-    assert [item.at for item in rig.bot.sent] == [
-        utc(2026, 10, 24, 0, 30),
-        utc(2026, 10, 25, 0, 30),  # 02:30 CEST; 02:30 CET an hour later is not posted again
-        utc(2026, 10, 26, 1, 30),
-    ]
+    assert [item.at for item in rig.bot.sent] == posted
 
 
 async def test_rotation_shows_every_tip_before_any_repeats_across_a_restart(rig, store):
@@ -257,7 +267,7 @@ async def test_a_restart_right_after_posting_does_not_post_again(rig):
 
 
 async def test_two_processes_on_one_database_post_a_slot_once(rig, db, store, tmp_path):
-    other_db = await Database.open(db.path)
+    other_db = await SqliteDatabase.open(db.path)
     other = Rig(other_db, store, rig.clock)
     try:
         await rig.schedule("09:00", "daily")

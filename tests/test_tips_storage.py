@@ -1,4 +1,4 @@
-"""The tip repository on a real SQLite file: a slot is claimed once, rotation and errors."""
+"""The tip repository on both engines (a SQLite file and a PostgreSQL database): a slot is claimed once, rotation and errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest_asyncio
 
-from bot.storage.database import Database
+from bot.storage.database import open_database
 from bot.storage.tip_schedules import TipScheduleRepository
 
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
@@ -14,8 +14,8 @@ SLOT = ("2026-06-01", "09:00")
 
 
 @pytest_asyncio.fixture
-async def repo(tmp_path):
-    db = await Database.open(tmp_path / "tips.sqlite3")
+async def repo(database_target):
+    db = await open_database(database_target)
     yield TipScheduleRepository(db)
     await db.close()
 

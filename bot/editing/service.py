@@ -13,8 +13,9 @@ changed answer behind.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from bot.clock import Clock
 from bot.editing.diff import topic_changes
@@ -22,10 +23,11 @@ from bot.editing.form import apply_form, form_values, merge
 from bot.editing.reload import ReloadReport, read_content_files, reload_report
 from bot.knowledge.model import Lang, Topic
 from bot.knowledge.store import ContentStore
-from bot.storage.revisions import NewRevision, Revision, RevisionRepository
+from bot.storage.revisions import Action, NewRevision, Revision, RevisionRepository
 from bot.storage.timestamps import to_utc_iso
 
 log = logging.getLogger(__name__)
+
 
 class UnknownTopic(LookupError):
     """No topic with that id in the content files."""
@@ -61,11 +63,19 @@ class EditResult:
 
 
 class ContentEditor:
-    def __init__(self, store: ContentStore, revisions: RevisionRepository, clock: Clock):
+    def __init__(
+        self,
+        store: ContentStore,
+        revisions: RevisionRepository,
+        clock: Clock,
+        announce_reload: Callable[[], Awaitable[None]] | None = None,
+    ):
         self._store = store
         self._revisions = revisions
         self._clock = clock
         self._lock = store.changes
+        # Tells the other processes over the same database that the files were reloaded.
+        self._announce_reload = announce_reload
 
     def _live(self, topic_id: str) -> Topic:
         # Only topics that have a file can be edited: an override without a file is never shown.
@@ -110,17 +120,7 @@ class ContentEditor:
             changes = topic_changes(live, edited)
             if not changes:
                 raise NothingChanged(topic_id)
-            new = NewRevision(
-                topic=edited,
-                created_at=to_utc_iso(self._clock.now()),
-                action="edit",
-                editor_hash=editor.user_hash,
-                editor_name=editor.name,
-                reason=reason,
-                lang=lang,
-                changes=changes,
-            )
-            revision = await self._make_live(new)
+            revision = await self._make_live(self._revision(edited, "edit", editor, reason, lang=lang, changes=changes))
             return EditResult(revision, merged.overwritten)
 
     async def revert(self, topic_id: str, target: int, editor: Editor, reason: str | None = None) -> Revision:
@@ -139,37 +139,38 @@ class ContentEditor:
             overridden = topic_id in self._store.overlay.topic_overrides
             if topic == live and follows_file != overridden:
                 raise NothingChanged(topic_id)
-            new = NewRevision(
-                topic=topic,
-                created_at=to_utc_iso(self._clock.now()),
-                action="revert",
-                editor_hash=editor.user_hash,
-                editor_name=editor.name,
-                reason=reason,
+            new = self._revision(
+                topic,
+                "revert",
+                editor,
+                reason,
                 reverted_to=target,
                 follows_file=follows_file,
                 changes=topic_changes(live, topic),
             )
             return await self._make_live(new)
 
-    def _swap_override(self, topic_id: str, topic: Topic | None) -> Topic | None:
-        """Sets (or with None removes) one topic's override and swaps the snapshot; returns the
-        override it replaced. Synchronous on purpose: nothing can change the overlay between
-        reading and swapping it."""
-        overrides = dict(self._store.overlay.topic_overrides)
-        previous = overrides.pop(topic_id, None)
-        if topic is not None:
-            overrides[topic_id] = topic
-        self._store.rebuild(overlay=replace(self._store.overlay, topic_overrides=overrides))
-        return previous
+    def _revision(
+        self, topic: Topic, action: Action, editor: Editor, reason: str | None, **details: Any
+    ) -> NewRevision:
+        """A revision made now by `editor`; `details` are what only edits or reverts carry."""
+        return NewRevision(
+            topic=topic,
+            created_at=to_utc_iso(self._clock.now()),
+            action=action,
+            editor_hash=editor.user_hash,
+            editor_name=editor.name,
+            reason=reason,
+            **details,
+        )
 
     async def _make_live(self, new: NewRevision) -> Revision:
         topic_id = new.topic.id
-        previous = self._swap_override(topic_id, None if new.follows_file else new.topic)
+        previous = self._store.set_topic_override(topic_id, None if new.follows_file else new.topic)
         try:
             revision = await self._revisions.add(new)
         except BaseException:
-            self._swap_override(topic_id, previous)
+            self._store.set_topic_override(topic_id, previous)
             raise
         log.info("topic %s is live at revision %d (%s)", topic_id, revision.n, new.action)
         return revision
@@ -178,11 +179,15 @@ class ContentEditor:
         """Newest first. Works for a topic whose file is gone too: its history is still there."""
         return await self._revisions.history(topic_id, limit)
 
-    async def reload(self) -> ReloadReport:
+    async def reload(self, *, announce: bool = True) -> ReloadReport:
         """Re-reads the files and swaps; raises ContentError (the live content stays) when they
-        are invalid. The files are read and validated off the event loop."""
+        are invalid. The files are read and validated off the event loop. ``announce=False``
+        is for a reload that another process announced: announcing it again would echo."""
         async with self._lock:
             new_files = await read_content_files(self._store.content_dir)
             previous_files = self._store.files
             await self._store.rebuild_off_loop(new_files)
-            return reload_report(previous_files, self._store.files, self._store.overlay.topic_overrides)
+            report = reload_report(previous_files, self._store.files, self._store.overlay.topic_overrides)
+        if announce and self._announce_reload is not None:
+            await self._announce_reload()
+        return report

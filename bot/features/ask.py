@@ -9,16 +9,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answer_embed import answer_embed
 from bot.asking import MAX_QUESTION_LENGTH, AskService
+from bot.cli_text import is_blank
 from bot.features.common import NO_MENTIONS, asker_of, interaction_lang, quote_user_text, to_embed
 from bot.features.components import topic_view
 from bot.features.cooldown import per_user_cooldown
 from bot.features.messages import guess_view, suggestion_view
 from bot.i18n import t
 from bot.knowledge.model import Lang
-from bot.render import no_match_embed
-from bot.render_answer import answer_embed
-from bot.render_text import is_blank
+from bot.topic_embeds import no_match_embed
 
 if TYPE_CHECKING:
     from bot.app import CmoBot
@@ -37,7 +37,7 @@ class AskCog(commands.Cog):
     @app_commands.describe(question="Your question, in your own words")
     @per_user_cooldown(COOLDOWN_RATE, COOLDOWN_SECONDS)
     async def ask(
-        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH]
+        self, interaction: discord.Interaction[CmoBot], question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH]
     ) -> None:
         lang = interaction_lang(interaction, self._default_lang)
         if is_blank(question):  # spaces or zero-width characters only: nothing to answer or log

@@ -17,7 +17,7 @@ from bot.features.messages import suggestion_view
 from bot.features.views import static_view
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang
-from bot.render import COMPARISON_TOPIC, compare_embed, topic_embed, topics_overview_embed, unlinked
+from bot.topic_embeds import COMPARISON_TOPIC, compare_embed, topic_embed, topics_overview_embed, unlinked
 
 if TYPE_CHECKING:
     from bot.app import CmoBot
@@ -34,13 +34,13 @@ class BrowseCog(commands.Cog):
         self._asking = asking
         self._default_lang = default_lang
 
-    def _lang(self, interaction: discord.Interaction) -> Lang:
+    def _lang(self, interaction: discord.Interaction[CmoBot]) -> Lang:
         return interaction_lang(interaction, self._default_lang)
 
     @app_commands.command(name="explain", description="Read a topic about the CMO role or AI in marketing")
     @app_commands.describe(topic="Start typing and pick a topic")
     @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
-    async def explain(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
+    async def explain(self, interaction: discord.Interaction[CmoBot], topic: app_commands.Range[str, 1, 100]) -> None:
         lang = self._lang(interaction)
         snapshot = self._asking.snapshot
         asker = asker_of(interaction)
@@ -64,7 +64,7 @@ class BrowseCog(commands.Cog):
 
     @explain.autocomplete("topic")
     async def explain_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CmoBot], current: str
     ) -> list[app_commands.Choice[str]]:
         lang = self._lang(interaction)
         return [
@@ -76,7 +76,7 @@ class BrowseCog(commands.Cog):
     @app_commands.describe(role="The role to put beside the CMO, or all of them")
     @app_commands.choices(role=ROLE_CHOICES)
     @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
-    async def compare(self, interaction: discord.Interaction, role: app_commands.Choice[str]) -> None:
+    async def compare(self, interaction: discord.Interaction[CmoBot], role: app_commands.Choice[str]) -> None:
         lang = self._lang(interaction)
         table_topic = self._asking.snapshot.topic(COMPARISON_TOPIC)
         if table_topic is None or not table_topic.tables:
@@ -87,7 +87,7 @@ class BrowseCog(commands.Cog):
 
     @app_commands.command(name="topics", description="Browse all topics by category")
     @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
-    async def topics(self, interaction: discord.Interaction) -> None:
+    async def topics(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = self._lang(interaction)
         snapshot = self._asking.snapshot
         counts = {category: len(snapshot.in_category(category)) for category in CATEGORIES}

@@ -1,10 +1,10 @@
-"""Small helpers every cog shares: the services and the asker of an interaction, language
+"""Small helpers every cog shares: the asker of an interaction, language
 choice, safe user text, embeds from dicts."""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
@@ -12,12 +12,11 @@ from discord.utils import escape_markdown, escape_mentions
 from bot.asking import Asker
 from bot.i18n import lang_for_locale
 from bot.knowledge.model import Lang
-from bot.render import Embed
 from bot.text_fit import clip
+from bot.topic_embeds import Embed
 
 if TYPE_CHECKING:  # bot.app imports the features: only the type checker follows this back
     from bot.app import CmoBot
-    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +24,18 @@ USER_TEXT_LIMIT = 300
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
-def services_of(interaction: discord.Interaction) -> Services:
-    """The bot's services, for what has no cog to hold them: component callbacks, listeners."""
-    return cast("CmoBot", interaction.client).services
-
-
-def asker_of(interaction: discord.Interaction) -> Asker:
+def asker_of(interaction: discord.Interaction[CmoBot]) -> Asker:
     """Who asked, and where, as the question log records it."""
     return Asker(interaction.guild_id, interaction.channel_id, interaction.user.id, str(interaction.locale))
 
 
-def interaction_lang(interaction: discord.Interaction, default: Lang) -> Lang:
+def interaction_lang(interaction: discord.Interaction[CmoBot], default: Lang) -> Lang:
     return lang_for_locale(str(interaction.locale) if interaction.locale else None, default)
 
 
-def lang_of(interaction: discord.Interaction) -> Lang:
+def lang_of(interaction: discord.Interaction[CmoBot]) -> Lang:
     """The interaction's language, falling back to the bot's default: for component callbacks."""
-    return interaction_lang(interaction, services_of(interaction).settings.default_lang)
+    return interaction_lang(interaction, interaction.client.services.settings.default_lang)
 
 
 def quote_user_text(text: str, limit: int = USER_TEXT_LIMIT) -> str:
@@ -55,7 +49,7 @@ def to_embed(data: Embed) -> discord.Embed:
     return discord.Embed.from_dict(data)
 
 
-async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+async def send_ephemeral(interaction: discord.Interaction[CmoBot], message: str) -> None:
     """Replies or follows up, depending on whether the interaction was already answered."""
     try:
         if interaction.response.is_done():

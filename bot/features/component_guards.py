@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -18,14 +18,17 @@ from bot.features.cooldown import component_cooldown
 from bot.features.error_reply import reply_error
 from bot.i18n import t
 
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
-def guarded(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+
+def guarded(callback: Callable[[Any, discord.Interaction[CmoBot]], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """For component callbacks: discord.py only logs an exception raised in a dynamic item,
     leaving the user with "This interaction failed"; this answers through `reply_error`
     instead, as the command tree's handler does for commands."""
 
     @functools.wraps(callback)
-    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
+    async def wrapper(self: Any, interaction: discord.Interaction[CmoBot]) -> None:
         try:
             await callback(self, interaction)
         except Exception as error:
@@ -35,13 +38,15 @@ def guarded(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> 
     return wrapper
 
 
-def rate_limited(callback: Callable[[Any, discord.Interaction], Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+def rate_limited(
+    callback: Callable[[Any, discord.Interaction[CmoBot]], Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
     """For user-facing component callbacks: one shared per-user budget for every button and
     select. Over it the user gets the localised cooldown note (ephemeral) and the callback,
     with the log row it would write, does not run. Put it under ``@guarded``."""
 
     @functools.wraps(callback)
-    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
+    async def wrapper(self: Any, interaction: discord.Interaction[CmoBot]) -> None:
         error = component_cooldown(interaction)
         if error is not None:
             seconds = max(1, math.ceil(error.retry_after))

@@ -2,7 +2,7 @@
 
 Each is a `DynamicItem`: everything its callback needs (a question id, a topic id) is in the
 custom id itself, matched by a template, so no view has to survive in memory. Services are
-reached through `services_of(interaction)`, set once when the bot is built. The messages
+reached through `interaction.client.services`, set once when the bot is built. The messages
 commands build from these items are in `messages`; the decorators their callbacks wear are in
 `component_guards`.
 """
@@ -11,29 +11,31 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
 from bot.asking import AskService
-from bot.features.common import NO_MENTIONS, asker_of, lang_of, services_of, to_embed
-
-# Re-exported: bot/features/privacy.py imports these from here.
-from bot.features.component_guards import guarded as guarded
-from bot.features.component_guards import rate_limited as rate_limited
-from bot.features.views import static_view as static_view
-from bot.features.views import topic_select
+from bot.features.common import NO_MENTIONS, asker_of, lang_of, to_embed
+from bot.features.component_guards import guarded, rate_limited
+from bot.features.views import Stateless, picked_value, select, static_view, topic_select
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, Lang, Topic, as_category
 from bot.knowledge.snapshot import ContentSnapshot
-from bot.render import category_embed, topic_embed
 from bot.storage.questions import UnknownQuestionError
+from bot.topic_embeds import category_embed, topic_embed
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
+# The rating a feedback button's custom id carries.
+THUMBS_UP, THUMBS_DOWN = "up", "down"
 
-def _asking(interaction: discord.Interaction) -> AskService:
-    return services_of(interaction).asking
+
+def _asking(interaction: discord.Interaction[CmoBot]) -> AskService:
+    return interaction.client.services.asking
 
 
 def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id: str | None = None) -> discord.ui.View:
@@ -48,7 +50,7 @@ def topic_view(topic: Topic, snapshot: ContentSnapshot, lang: Lang, question_id:
     return static_view(*items)
 
 
-async def send_topic(interaction: discord.Interaction, topic_id: str, via: str, *, ephemeral: bool) -> None:
+async def send_topic(interaction: discord.Interaction[CmoBot], topic_id: str, via: str, *, ephemeral: bool) -> None:
     """Answers an interaction with one topic (or a localised 'gone' note) and logs the lookup."""
     lang = lang_of(interaction)
     snapshot = _asking(interaction).snapshot
@@ -66,27 +68,30 @@ async def send_topic(interaction: discord.Interaction, topic_id: str, via: str, 
 
 
 class FeedbackButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:fb:(?P<rating>up|down):(?P<qid>[0-9a-f]{32})"
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"cmo:fb:(?P<rating>{THUMBS_UP}|{THUMBS_DOWN}):(?P<qid>[0-9a-f]{{32}})",
 ):
     def __init__(self, rating: int, question_id: str, label: str | None = None):
         self.rating, self.question_id = rating, question_id
-        name = "up" if rating > 0 else "down"
+        code = THUMBS_UP if rating > 0 else THUMBS_DOWN
         super().__init__(
             discord.ui.Button(
                 style=discord.ButtonStyle.secondary,
                 emoji="👍" if rating > 0 else "👎",
                 label=label,
-                custom_id=f"cmo:fb:{name}:{question_id}",
+                custom_id=f"cmo:fb:{code}:{question_id}",
             )
         )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> FeedbackButton:
-        return cls(1 if match["rating"] == "up" else -1, match["qid"])
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[CmoBot], item: Any, match: re.Match[str]
+    ) -> FeedbackButton:
+        return cls(1 if match["rating"] == THUMBS_UP else -1, match["qid"])
 
     @guarded
     @rate_limited
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = lang_of(interaction)
         try:
             await _asking(interaction).record_feedback(self.question_id, interaction.user.id, self.rating)
@@ -104,76 +109,61 @@ class OpenTopicButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:
         )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> OpenTopicButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[CmoBot], item: Any, match: re.Match[str]
+    ) -> OpenTopicButton:
         return cls(match["topic"])
 
     @guarded
     @rate_limited
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
         await send_topic(interaction, self.topic_id, "open-button", ephemeral=True)
 
 
-async def open_selected_topic(interaction: discord.Interaction, via: str) -> None:
-    values = (interaction.data or {}).get("values") or ["-"]
-    await send_topic(interaction, str(values[0]), via, ephemeral=True)
+class TopicListSelect(Stateless, discord.ui.DynamicItem[discord.ui.Select], template=r"(?!)"):
+    """A select of topics whose pick is answered with that topic. Subclasses give their own
+    template and name their custom id, placeholder string and the `via` the question log records;
+    this base is never registered (its template matches nothing)."""
 
+    select_id: ClassVar[str]
+    placeholder_key: ClassVar[str]
+    via: ClassVar[str]
 
-class RelatedSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:related"):
     def __init__(self, topics: list[Topic] | None = None, lang: Lang = "nl"):
-        super().__init__(topic_select("cmo:related", t("related_placeholder", lang), topics, lang))
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> RelatedSelect:
-        return cls()
+        super().__init__(topic_select(self.select_id, t(self.placeholder_key, lang), topics, lang))
 
     @guarded
     @rate_limited
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await open_selected_topic(interaction, "related-select")
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
+        await send_topic(interaction, picked_value(interaction, "-"), self.via, ephemeral=True)
 
 
-class CategorySelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:category"):
+class RelatedSelect(TopicListSelect, template=r"cmo:related"):
+    select_id, placeholder_key, via = "cmo:related", "related_placeholder", "related-select"
+
+
+class TopicPickSelect(TopicListSelect, template=r"cmo:pick"):
+    select_id, placeholder_key, via = "cmo:pick", "pick_topic", "topics-select"
+
+
+class CategorySelect(Stateless, discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:category"):
     def __init__(self, lang: Lang = "nl"):
-        super().__init__(
-            discord.ui.Select(
-                custom_id="cmo:category",
-                placeholder=t("pick_category", lang),
-                options=[
-                    discord.SelectOption(label=t(f"category_{category}", lang), value=category)
-                    for category in CATEGORIES
-                ],
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> CategorySelect:
-        return cls()
+        options = [
+            discord.SelectOption(label=t(f"category_{category}", lang), value=category) for category in CATEGORIES
+        ]
+        super().__init__(select("cmo:category", t("pick_category", lang), options))
 
     @guarded
     @rate_limited
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = lang_of(interaction)
-        category = as_category(((interaction.data or {}).get("values") or [""])[0])
+        category = as_category(picked_value(interaction, ""))
         if category is None:
             await interaction.response.send_message(t("topic_gone", lang), ephemeral=True)
             return
         topics = _asking(interaction).snapshot.in_category(category)
         view = static_view(CategorySelect(lang), *([TopicPickSelect(topics, lang)] if topics else []))
         await interaction.response.edit_message(embed=to_embed(category_embed(category, topics, lang)), view=view)
-
-
-class TopicPickSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cmo:pick"):
-    def __init__(self, topics: list[Topic] | None = None, lang: Lang = "nl"):
-        super().__init__(topic_select("cmo:pick", t("pick_topic", lang), topics, lang))
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> TopicPickSelect:
-        return cls()
-
-    @guarded
-    @rate_limited
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await open_selected_topic(interaction, "topics-select")
 
 
 DYNAMIC_ITEMS = (FeedbackButton, OpenTopicButton, RelatedSelect, CategorySelect, TopicPickSelect)

@@ -9,10 +9,13 @@ handler treats both alike, but sweeps expired buckets at most once per window.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 T = TypeVar("T")
 
@@ -49,7 +52,7 @@ def client_limiter(client: object, key: Hashable, rate: int, per: float) -> PerU
 
 
 def hit(
-    interaction: discord.Interaction, key: Hashable, rate: int, per: float
+    interaction: discord.Interaction[CmoBot], key: Hashable, rate: int, per: float
 ) -> app_commands.CommandOnCooldown | None:
     """Counts one use of `key` by the interaction's user; the error when over the rate."""
     limiter = client_limiter(interaction.client, key, rate, per)
@@ -62,7 +65,7 @@ def per_user_cooldown(rate: int, per: float) -> Callable[[T], T]:
     command body (and so its question-log row) never runs."""
     key = object()  # one budget per decorated command
 
-    def predicate(interaction: discord.Interaction) -> bool:
+    def predicate(interaction: discord.Interaction[CmoBot]) -> bool:
         error = hit(interaction, key, rate, per)
         if error is not None:
             raise error
@@ -79,5 +82,5 @@ BROWSE_RATE, BROWSE_SECONDS = 10, 60.0
 PRIVACY_RATE, PRIVACY_SECONDS = 5, 60.0
 
 
-def component_cooldown(interaction: discord.Interaction) -> app_commands.CommandOnCooldown | None:
+def component_cooldown(interaction: discord.Interaction[CmoBot]) -> app_commands.CommandOnCooldown | None:
     return hit(interaction, "components", COMPONENT_RATE, COMPONENT_SECONDS)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
 from bot.errors import NotHomeGuild, NotModerator, ShuttingDown
-from bot.features.common import interaction_lang, send_ephemeral, services_of
+from bot.features.common import interaction_lang, send_ephemeral
 from bot.i18n import t
 from bot.knowledge.model import Lang
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +53,12 @@ def refusal_message(error: BaseException, lang: Lang) -> str | None:
 
 
 async def reply_error(
-    interaction: discord.Interaction, error: BaseException, what: str, default_lang: Lang | None = None
+    interaction: discord.Interaction[CmoBot], error: BaseException, what: str, default_lang: Lang | None = None
 ) -> None:
     """Answers `error` to the user; `what` names what failed (a command, a component's custom
     id, a form) for the log line of an unexpected error."""
     if default_lang is None:
-        default_lang = services_of(interaction).settings.default_lang
+        default_lang = interaction.client.services.settings.default_lang
     lang = interaction_lang(interaction, default_lang)
     message = refusal_message(error, lang)
     if message is None:

@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.ops.metrics import Metrics
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
 _STARTED = "started"  # interaction.extras key: perf_counter() when the interaction came in
 
 
-def command_name(interaction: discord.Interaction) -> str:
+def command_name(interaction: discord.Interaction[CmoBot]) -> str:
     return interaction.command.qualified_name if interaction.command else "?"
 
 
@@ -25,10 +29,10 @@ class InteractionLog:
     def __init__(self, metrics: Metrics | None = None) -> None:
         self.metrics = metrics
 
-    def start(self, interaction: discord.Interaction) -> None:
+    def start(self, interaction: discord.Interaction[CmoBot]) -> None:
         interaction.extras[_STARTED] = time.perf_counter()
 
-    def record(self, interaction: discord.Interaction, outcome: str) -> None:
+    def record(self, interaction: discord.Interaction[CmoBot], outcome: str) -> None:
         command = command_name(interaction)
         started = interaction.extras.get(_STARTED)
         seconds = time.perf_counter() - started if started is not None else 0.0

@@ -15,8 +15,8 @@ from bot.i18n import t
 from bot.knowledge.model import Lang, Tip, Topic
 from bot.knowledge.snapshot import ContentSnapshot
 from bot.limits import LABEL_LIMIT
-from bot.render import tip_embed
 from bot.text_fit import clip
+from bot.topic_embeds import tip_embed
 
 
 def guess_view(alternatives: list[Topic], lang: Lang, question_id: str) -> discord.ui.View:

@@ -10,20 +10,21 @@ Old questions go by themselves: that is the retention job (bot/features/retentio
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.features.common import NO_MENTIONS, interaction_lang, services_of, to_embed
-from bot.features.components import guarded, rate_limited, static_view
+from bot.features.common import NO_MENTIONS, interaction_lang, lang_of, to_embed
+from bot.features.component_guards import guarded, rate_limited
 from bot.features.cooldown import PRIVACY_RATE, PRIVACY_SECONDS, per_user_cooldown
+from bot.features.views import Stateless, static_view
 from bot.i18n import t
-from bot.render import COLOUR
+from bot.knowledge.model import Lang
 from bot.services import reload_overlay
 from bot.storage.erasure import count_user_data, erase_user_data
+from bot.topic_embeds import COLOUR
 
 if TYPE_CHECKING:
     from bot.app import CmoBot
@@ -40,7 +41,7 @@ class PrivacyCog(
 
     @app_commands.command(name="info", description="What is stored, why and for how long")
     @per_user_cooldown(PRIVACY_RATE, PRIVACY_SECONDS)
-    async def info(self, interaction: discord.Interaction) -> None:
+    async def info(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = interaction_lang(interaction, self.services.settings.default_lang)
         days = self.services.settings.retention_days
         user_hash = self.services.hasher.hash(interaction.user.id)
@@ -65,7 +66,7 @@ class PrivacyCog(
 
     @app_commands.command(name="forget-me", description="Erase the questions and ratings stored for you")
     @per_user_cooldown(PRIVACY_RATE, PRIVACY_SECONDS)
-    async def forget_me(self, interaction: discord.Interaction) -> None:
+    async def forget_me(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = interaction_lang(interaction, self.services.settings.default_lang)
         user_hash = self.services.hasher.hash(interaction.user.id)
         stored = await count_user_data(self.services.db, self.services.writer, user_hash)
@@ -85,21 +86,31 @@ class PrivacyCog(
         )
 
 
-class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:privacy:erase"):
-    def __init__(self, label: str | None = None):
-        super().__init__(
-            discord.ui.Button(style=discord.ButtonStyle.danger, label=label, custom_id="cmo:privacy:erase")
-        )
+class _AnswerButton(Stateless, discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
+    """One of the two answers to "erase?": no state, only its own custom id and style.
+    Subclasses give their template and answer; this base is never registered."""
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> EraseButton:
-        return cls()
+    button_id: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle]
+
+    def __init__(self, label: str | None = None):
+        super().__init__(discord.ui.Button(style=self.style, label=label, custom_id=self.button_id))
 
     @guarded
     @rate_limited
-    async def callback(self, interaction: discord.Interaction) -> None:
-        services = services_of(interaction)
-        lang = interaction_lang(interaction, services.settings.default_lang)
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
+        message = await self.answer(interaction, lang_of(interaction))
+        await interaction.response.edit_message(content=message, view=static_view(), allowed_mentions=NO_MENTIONS)
+
+    async def answer(self, interaction: discord.Interaction[CmoBot], lang: Lang) -> str:
+        raise NotImplementedError
+
+
+class EraseButton(_AnswerButton, template=r"cmo:privacy:erase"):
+    button_id, style = "cmo:privacy:erase", discord.ButtonStyle.danger
+
+    async def answer(self, interaction: discord.Interaction[CmoBot], lang: Lang) -> str:
+        services = interaction.client.services
         user_hash = services.hasher.hash(interaction.user.id)
         try:
             erased = await erase_user_data(services.db, services.questions, services.writer, user_hash)
@@ -115,28 +126,14 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:priv
                     await reload_overlay(services.store, services.db)
                 except Exception:
                     log.exception("learned aliases were erased but the live content could not be rebuilt")
-        await interaction.response.edit_message(content=message, view=static_view(), allowed_mentions=NO_MENTIONS)
+        return message
 
 
-class CancelEraseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cmo:privacy:cancel"):
-    def __init__(self, label: str | None = None):
-        super().__init__(
-            discord.ui.Button(style=discord.ButtonStyle.secondary, label=label, custom_id="cmo:privacy:cancel")
-        )
+class CancelEraseButton(_AnswerButton, template=r"cmo:privacy:cancel"):
+    button_id, style = "cmo:privacy:cancel", discord.ButtonStyle.secondary
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: Any, match: re.Match[str]
-    ) -> CancelEraseButton:
-        return cls()
-
-    @guarded
-    @rate_limited
-    async def callback(self, interaction: discord.Interaction) -> None:
-        lang = interaction_lang(interaction, services_of(interaction).settings.default_lang)
-        await interaction.response.edit_message(
-            content=t("privacy_cancelled", lang), view=static_view(), allowed_mentions=NO_MENTIONS
-        )
+    async def answer(self, interaction: discord.Interaction[CmoBot], lang: Lang) -> str:
+        return t("privacy_cancelled", lang)
 
 
 DYNAMIC_ITEMS = (EraseButton, CancelEraseButton)

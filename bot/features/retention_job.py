@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from discord.ext import commands, tasks
 
 from bot.insights.retention import apply_retention
+from bot.storage.job_runs import claim_job_run
 
 if TYPE_CHECKING:
     from bot.app import CmoBot
@@ -33,6 +35,8 @@ class RetentionJob(commands.Cog):
         self._questions = services.questions
         self._clock = services.clock
         self._days = services.settings.retention_days
+        self._db = services.db
+        self._me = f"pid {os.getpid()} ({services.settings.shards.describe()})"
         self._interval = interval
         self.runs = 0
         self.ran = asyncio.Event()  # set after every run (tests clear it and wait)
@@ -48,7 +52,13 @@ class RetentionJob(commands.Cog):
                 await task
 
     async def run_once(self) -> int:
-        return await apply_retention(self._questions, self._clock.now(), self._days)
+        """Deletes what is past retention, unless another process sharing the database
+        already ran today's run; returns the questions deleted."""
+        now = self._clock.now()
+        if not await claim_job_run(self._db, "retention", now.date().isoformat(), now, self._me):
+            log.info("retention for %s already ran in another process", now.date())
+            return 0
+        return await apply_retention(self._questions, now, self._days)
 
     @tasks.loop(name="cmo-retention")
     async def daily(self) -> None:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.errors import ShuttingDown
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ class ShutdownGate:
     def running(self) -> int:
         return self._running
 
-    def enter(self, interaction: discord.Interaction) -> None:
+    def enter(self, interaction: discord.Interaction[CmoBot]) -> None:
         """Lets the interaction in (raises ShuttingDown once closed) and counts a command."""
         if self.closed:
             raise ShuttingDown()
@@ -39,7 +43,7 @@ class ShutdownGate:
             self._running += 1
             self._idle.clear()
 
-    def leave(self, interaction: discord.Interaction) -> None:
+    def leave(self, interaction: discord.Interaction[CmoBot]) -> None:
         """The interaction ended (done or failed); uncounted ones are ignored."""
         if interaction.extras.pop(_COUNTED, False):
             self._running -= 1

@@ -154,7 +154,11 @@ class TipScheduler(commands.Cog):
         written them); in between only the guilds a moderator just changed."""
         if self._loaded_at is None or now >= self._loaded_at + MAX_SLEEP:
             self._dirty.clear()
-            self._schedules = {stored.guild_id: stored for stored in await self._repo.enabled()}
+            # Only the guilds on this process's shards: the others' processes post theirs.
+            # The slot claim stays the guarantee; this keeps two processes from racing for it.
+            owns = self._services.settings.shards.owns
+            enabled = await self._repo.enabled()
+            self._schedules = {stored.guild_id: stored for stored in enabled if owns(stored.guild_id)}
             self._next_look.clear()
             self._loaded_at = now
             return

@@ -27,7 +27,7 @@ class TipsCog(commands.Cog):
 
     @app_commands.command(name="tip", description="Get a tip about the CMO role right now")
     @per_user_cooldown(BROWSE_RATE, BROWSE_SECONDS)
-    async def tip(self, interaction: discord.Interaction) -> None:
+    async def tip(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = interaction_lang(interaction, self._default_lang)
         snapshot = self._asking.snapshot
         tip = self._rng.choice(snapshot.tips)

@@ -10,6 +10,8 @@ process.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 
@@ -18,6 +20,9 @@ from bot.features.interaction_log import InteractionLog, command_name
 from bot.features.shutdown_gate import ShutdownGate
 from bot.knowledge.model import Lang
 from bot.ops.metrics import Metrics
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 
 class CmoTree(app_commands.CommandTree):
@@ -33,7 +38,7 @@ class CmoTree(app_commands.CommandTree):
         self.default_lang = default_lang
         self.interactions.metrics = metrics
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[CmoBot]) -> bool:
         self.gate.enter(interaction)  # raises ShuttingDown once the bot is stopping
         self.interactions.start(interaction)
         return True
@@ -43,11 +48,11 @@ class CmoTree(app_commands.CommandTree):
         were still running at the timeout."""
         return await self.gate.drain(timeout)
 
-    def record(self, interaction: discord.Interaction, outcome: str) -> None:
+    def record(self, interaction: discord.Interaction[CmoBot], outcome: str) -> None:
         """A command interaction ended: logged and counted, and no longer running."""
         self.interactions.record(interaction, outcome)
         self.gate.leave(interaction)
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(self, interaction: discord.Interaction[CmoBot], error: app_commands.AppCommandError) -> None:
         self.record(interaction, outcome_of(error))
         await reply_error(interaction, error, f"command {command_name(interaction)}", self.default_lang)

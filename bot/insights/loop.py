@@ -17,7 +17,7 @@ attached.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.asking import answer_in
 from bot.clock import Clock
@@ -167,12 +167,6 @@ class ImprovementLoop:
     async def dismiss(self, guild_id: int, key: str, topic_id: str = WHOLE_QUESTION) -> None:
         await self.aliases.dismiss(guild_id, key, topic_id)
 
-    async def refresh(self) -> None:
-        """Loads the learned aliases into the live snapshot (at start, or after a change)."""
-        async with self.store.changes:
-            await self._rebuild()
-
     async def _rebuild(self) -> None:
-        shared, per_guild = await load_learned(self._db, self.home_guild_id)
-        overlay = replace(self.store.overlay, learned_aliases=shared, guild_aliases=per_guild)
-        self.store.rebuild(overlay=overlay)
+        """Reads the learned aliases back and hands them to the store (under `changes`)."""
+        self.store.set_learned_aliases(*await load_learned(self._db, self.home_guild_id))

@@ -7,10 +7,9 @@ which compare correctly as text.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from bot.storage.database import Database
+from bot.storage.database import Database, Row
 
 # Commands that open a topic the user chose (as opposed to a question they typed).
 OPEN_COMMANDS = ("explain", "open-button", "related-select", "topics-select")
@@ -122,7 +121,7 @@ class InsightsQueries:
         )
         return [GuessRating(row["topic_id"], int(row["guesses"]), int(row["up"]), int(row["down"])) for row in rows]
 
-    async def user_events(self, guild_id: int, since: str) -> list[sqlite3.Row]:
+    async def user_events(self, guild_id: int, since: str) -> list[Row]:
         """Asks and opens per user, in time order: the raw material for suggestions."""
         placeholders = ", ".join("?" for _ in OPEN_COMMANDS)
         return await self._db.fetchall(
@@ -132,7 +131,7 @@ class InsightsQueries:
             (guild_id, since, *OPEN_COMMANDS),
         )
 
-    async def export_rows(self, guild_id: int, since: str) -> list[sqlite3.Row]:
+    async def export_rows(self, guild_id: int, since: str) -> list[Row]:
         """What the CSV export holds, one row per question; user_hash is not selected, so it
         cannot leak. ``up``/``down`` count every user's rating; ``rating`` is the majority
         (1, -1, or None when there is none or a tie); ``outcome`` is how an /ask went (answer,

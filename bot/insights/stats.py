@@ -27,7 +27,7 @@ class Stats:
 
     @property
     def asked(self) -> int:
-        return sum(day.answered + day.guessed + day.unanswered for day in self.days)
+        return self.answered + self.guessed + self.unanswered
 
     @property
     def answered(self) -> int:
@@ -49,17 +49,9 @@ class Stats:
     def guesses_down(self) -> int:
         return sum(guess.down for guess in self.guesses)
 
-    @property
-    def answered_share(self) -> float | None:
-        return self.answered / self.asked if self.asked else None
-
-    @property
-    def guessed_share(self) -> float | None:
-        return self.guessed / self.asked if self.asked else None
-
-    @property
-    def unanswered_share(self) -> float | None:
-        return self.unanswered / self.asked if self.asked else None
+    def share(self, count: int) -> float:
+        """`count` (answered, guessed, unanswered) as a share of every question asked; 0 for none."""
+        return count / self.asked if self.asked else 0.0
 
 
 def period_start(now: datetime, days: int) -> datetime:

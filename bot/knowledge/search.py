@@ -235,9 +235,6 @@ class SearchIndex:
         passage = self._passages.find(question, best_id, lang)
         return Answer(best_id, round(probability, 4), tuple(rest[:MAX_SUGGESTIONS]), lang, outcome, passage)
 
-    def close(self) -> None:
-        self.lexical.close()
-
 
 def _cache_key(question: str, lang: Lang) -> tuple[str, Lang]:
     """The folded words; a long question by their digest, so 4,096 remembered answers cost

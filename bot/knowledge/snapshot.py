@@ -15,7 +15,7 @@ from types import MappingProxyType
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.loader import ContentSet
-from bot.knowledge.model import CATEGORIES, Category, Lang, Tip, Topic
+from bot.knowledge.model import Category, Lang, Tip, Topic
 from bot.knowledge.search import Answer, SearchIndex
 from bot.knowledge.semantic import SemanticIndex, VectorCache
 from bot.knowledge.text import fold
@@ -43,9 +43,6 @@ class ContentSnapshot:
 
     def in_category(self, category: Category) -> list[Topic]:
         return [topic for topic in self.topics.values() if topic.category == category]
-
-    def categories(self) -> tuple[Category, ...]:
-        return CATEGORIES
 
     def complete(self, text: str, lang: Lang, limit: int = AUTOCOMPLETE_LIMIT) -> list[tuple[str, str]]:
         """(topic id, title) pairs for an autocomplete box: titles and aliases in the user's

@@ -7,6 +7,10 @@ database (live edits that override a topic, aliases learned from unanswered ques
 layer can change on its own; `rebuild` makes a new snapshot from both, and when building
 fails the old snapshot stays live.
 
+This class is the one owner of the overlay and of the lock that guards changing it: the
+editor and the improvement loop change their part of the overlay through `set_topic_override`
+and `set_learned_aliases`, never by building an overlay themselves.
+
 Shared content has one owner, the home server (`home_guild_id`): only its learned aliases go
 into the snapshot every server answers from. Another server's learned aliases are kept here
 beside the snapshot, per server, and looked up by the ask path for that server only.
@@ -17,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.knowledge.loader import ContentSet, load_content
@@ -116,6 +120,26 @@ class ContentStore:
         self._files, self._overlay, self._current = files, overlay, snapshot
         log.info("content snapshot swapped: %d topics, %d tips", len(snapshot.topics), len(snapshot.tips))
         return previous
+
+    def set_topic_override(self, topic_id: str, topic: Topic | None) -> Topic | None:
+        """Sets (or with None removes) one topic's live edit and swaps the snapshot; returns
+        the override it replaced. Synchronous on purpose: nothing can change the overlay
+        between reading and swapping it. Callers hold `changes`."""
+        overrides = dict(self._overlay.topic_overrides)
+        previous = overrides.pop(topic_id, None)
+        if topic is not None:
+            overrides[topic_id] = topic
+        self.rebuild(overlay=replace(self._overlay, topic_overrides=overrides))
+        return previous
+
+    def set_learned_aliases(
+        self,
+        shared: Mapping[str, Mapping[Lang, tuple[str, ...]]],
+        per_guild: Mapping[int, Mapping[tuple[str, str], str]],
+    ) -> None:
+        """Replaces the learned aliases (shared, and per server) and swaps the snapshot; the
+        live edits stay. Callers hold `changes`."""
+        self.rebuild(overlay=replace(self._overlay, learned_aliases=shared, guild_aliases=per_guild))
 
     async def reload_overlay(self, load: Callable[[], Awaitable[Overlay]]) -> ContentSnapshot:
         """Reads the overlay afresh with `load` (the database's live edits and learned aliases,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from bot.content_sync import ContentSync
 from bot.knowledge.search import Answer
 from bot.knowledge.semantic_pool import SemanticPool
 from bot.storage.writer import QuestionWriter
@@ -59,8 +60,20 @@ class Metrics:
             "Questions decided without the semantic model because its worker was busy, since start",
             registry=self.registry,
         )
+        self.content_version = Gauge(
+            "cmo_content_version",
+            "The content version this process has loaded; every process over one database should agree",
+            registry=self.registry,
+        )
+        self.content_reloads = Gauge(
+            "cmo_content_sync_reloads", "Reloads after another process changed the content", registry=self.registry
+        )
         self._matched = 0
         self._unmatched = 0
+
+    def watch_content(self, sync: ContentSync) -> None:
+        self.content_version.set_function(lambda: sync.loaded_version)
+        self.content_reloads.set_function(lambda: sync.reloads)
 
     def watch_semantic(self, pool: SemanticPool | None) -> None:
         if pool is not None:

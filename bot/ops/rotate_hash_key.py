@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from bot.config import Settings
-from bot.storage.database import Database
+from bot.storage.database import open_database
 from bot.storage.hash_key import (
     FILE_VAR,
     SECRET_VAR,
@@ -30,13 +30,15 @@ OLD_SECRET_VAR = "CMO_OLD_HASH_SECRET"
 OLD_FILE_VAR = "CMO_OLD_HASH_SECRET_FILE"
 
 
-def _old_key(db_path: Path) -> tuple[HashKey, str]:
+def _old_key(db_path: Path | None) -> tuple[HashKey, str]:
     env_file = os.environ.get(OLD_FILE_VAR, "").strip()
     old = configured_key(
         os.environ.get(OLD_SECRET_VAR), Path(env_file) if env_file else None, names=(OLD_SECRET_VAR, OLD_FILE_VAR)
     )
     if old is not None:
         return old, OLD_FILE_VAR if env_file else OLD_SECRET_VAR
+    if db_path is None:
+        raise HashKeyError(f"set {OLD_SECRET_VAR} or {OLD_FILE_VAR} to the key the database was written with")
     path = local_key_path(db_path)
     if not path.exists():
         raise HashKeyError(
@@ -55,14 +57,15 @@ async def _rotate(settings: Settings) -> str:
     new = configured_key(secret, settings.hash_secret_file)
     if new is None:
         raise HashKeyError(f"set {SECRET_VAR} or {FILE_VAR} to the new key before rotating to it")
-    async with await Database.open(settings.db_path) as db:
+    async with await open_database(settings.database_target) as db:
         await move_legacy_key_out(db)
         old, old_variable = _old_key(db.path)
         result = await rotate_hash_key(db, old, new, old_variable=old_variable)
+        where = db.location
     if result.already:
-        return f"{settings.db_path} already uses the key in {new.source}; nothing changed"
+        return f"{where} already uses the key in {new.source}; nothing changed"
     return (
-        f"{settings.db_path}: rehashed {result.rows} rows ({result.users} distinct users) to the key in "
+        f"{where}: rehashed {result.rows} rows ({result.users} distinct users) to the key in "
         f"{new.source}. Start the bot with that key from now on."
     )
 

@@ -21,7 +21,8 @@ from typing import Literal
 
 from bot.clock import Clock, SystemClock
 from bot.insights.grouping import group_key, normalise
-from bot.storage.database import Database
+from bot.storage.content_version import bump_content_version
+from bot.storage.database import Database, Params
 from bot.storage.timestamps import to_utc_iso
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,8 @@ class AliasRepository:
     ) -> None:
         """Store a server's alias; the same question attached again in that server moves to
         the new topic. Another server's alias for the same question is left alone."""
-        await self._db.execute(
+        await change_aliases(
+            self._db,
             "INSERT INTO learned_aliases (topic_id, lang, alias, group_key, guild_id, source, added_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, lang, group_key) DO UPDATE SET "
             "topic_id = excluded.topic_id, alias = excluded.alias, "
@@ -89,8 +91,10 @@ class AliasRepository:
         )
 
     async def detach(self, guild_id: int, lang: str, group_key: str) -> None:
-        await self._db.execute(
-            "DELETE FROM learned_aliases WHERE guild_id = ? AND lang = ? AND group_key = ?", (guild_id, lang, group_key)
+        await change_aliases(
+            self._db,
+            "DELETE FROM learned_aliases WHERE guild_id = ? AND lang = ? AND group_key = ?",
+            (guild_id, lang, group_key),
         )
 
     async def get(self, alias_id: int) -> LearnedAlias | None:
@@ -98,7 +102,7 @@ class AliasRepository:
         return LearnedAlias(*row) if row else None
 
     async def remove(self, alias_id: int) -> bool:
-        return await self._db.execute("DELETE FROM learned_aliases WHERE id = ?", (alias_id,)) > 0
+        return await change_aliases(self._db, "DELETE FROM learned_aliases WHERE id = ?", (alias_id,)) > 0
 
     async def all(self) -> list[LearnedAlias]:
         rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM learned_aliases ORDER BY topic_id, lang, id")
@@ -128,6 +132,16 @@ class AliasRepository:
             "SELECT group_key, topic_id FROM dismissed_questions WHERE guild_id = ?", (guild_id,)
         )
         return {(row[0], row[1]) for row in rows}
+
+
+async def change_aliases(db: Database, sql: str, params: Params) -> int:
+    """Run one statement on learned_aliases and bump the content version with it, so every
+    process that shares the database reloads the aliases; returns the rows changed."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(sql, params)
+        if changed:
+            await bump_content_version(tx, "overlay")
+    return changed
 
 
 def split_learned(aliases: Iterable[LearnedAlias], home_guild_id: int | None) -> tuple[SharedAliases, GuildAliases]:
@@ -191,6 +205,8 @@ async def forget_alias_words(db: Database, user_hash: str) -> int:
     if not lonely:
         return 0
     placeholders = ", ".join("?" for _ in lonely)
-    removed = await db.execute(f"DELETE FROM learned_aliases WHERE group_key IN ({placeholders})", tuple(lonely))
+    removed = await change_aliases(
+        db, f"DELETE FROM learned_aliases WHERE group_key IN ({placeholders})", tuple(lonely)
+    )
     log.info("erasure removed %d learned alias(es) made of one user's words", removed)
     return removed

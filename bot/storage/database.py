@@ -1,270 +1,147 @@
-"""The one long-lived SQLite connection the bot shares, and a health check that uses its own.
+"""The one protocol every repository talks to, and the choice between the two engines.
 
-One connection, because SQLite serialises writers anyway and a single connection means no
-"database is locked" between our own tasks. WAL lets readers (the CLI, a backup, the health
-check) work while the bot writes; synchronous=NORMAL is durable across application crashes
-and only risks the last commits on power loss, which the question log can afford.
+SQLite (aiosqlite) is the embedded default: one file, nothing to run. PostgreSQL (asyncpg,
+the ``postgres`` extra) is for operators who run several processes over one database. The
+repositories write each statement once, in SQL both engines accept, with ``?`` placeholders;
+the PostgreSQL engine translates them once per statement (bot/storage/sql_text.py).
 
-secure_delete=ON overwrites deleted rows with zeros, so an erased question is not left readable
-in free pages; an erasure then checkpoints the WAL (:meth:`Database.checkpoint`) so the text is
-not left in the -wal file either. The database file, its -wal and -shm, and backups are created
-readable by their owner only (0600): they hold keyed hashes of user ids and what people asked.
-
-The connection runs in autocommit mode and every multi-statement write goes through
-:meth:`Database.transaction`, which holds an asyncio lock: without it two coroutines could
-interleave statements inside one another's transaction on the shared connection.
-
-The files themselves (permissions, the checks before opening, the errors that name them) are
-handled in bot/storage/db_files.py; the names are re-exported here.
+Both engines raise the same :class:`ConstraintError` for a row the schema refuses, so callers
+never import a driver to tell "this row is wrong" from "the database is down".
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
 import os
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from importlib.resources.abc import Traversable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Protocol
 
-import aiosqlite
+from bot.storage.db_files import PRIVATE_MODE, BackupError, DatabaseOpenError, StorageError
 
-from bot.storage.db_files import (
-    PRIVATE_MODE,
-    BackupError,
-    DatabaseOpenError,
-    StorageError,
-    create_private,
-    error_reason,
-    finish_backup,
-    make_private,
-    prepare_file,
-    remove_quietly,
-    sibling,
-)
-from bot.storage.migrations import apply_migrations, default_migrations_dir
-from bot.storage.timestamps import utc_now_iso
+Params = Sequence[Any]
+Dialect = Literal["sqlite", "postgresql"]
 
-log = logging.getLogger(__name__)
-
-Params = Sequence[Any] | dict[str, Any]
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 __all__ = [
     "PRIVATE_MODE",
     "BackupError",
+    "ConstraintError",
     "Database",
     "DatabaseOpenError",
     "Params",
+    "Row",
     "StorageError",
+    "Transaction",
     "check_writable",
+    "is_postgres_url",
+    "open_database",
 ]
 
 
-class Database:
-    """An open, migrated database. Make one with :meth:`open`."""
+class Row(Protocol):
+    """A result row: by position and by column name (sqlite3.Row and asyncpg.Record both are)."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, schema_version: int) -> None:
-        self._conn = conn
-        self._path = path
-        self._schema_version = schema_version
-        self._lock = asyncio.Lock()
-        self._closed = False
+    def __getitem__(self, key: int | str, /) -> Any: ...
 
-    @classmethod
-    async def open(
-        cls,
-        path: str | os.PathLike[str],
-        migrations_dir: Traversable | Path | None = None,
-        *,
-        busy_timeout_ms: int = 5000,
-    ) -> Self:
-        """Open (creating if needed) and migrate the database at ``path``.
+    def keys(self) -> Iterable[str]: ...
 
-        ``busy_timeout_ms`` is how long a write waits for another process's lock before
-        failing; tests lower it to see a locked database quickly.
-        """
-        db_path = Path(path)
-        prepare_file(db_path)
-        try:
-            conn = await aiosqlite.connect(db_path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise DatabaseOpenError(f"cannot open the database {db_path}: {exc}") from None
-        try:
-            conn.row_factory = sqlite3.Row
-            try:
-                async with conn.execute("PRAGMA journal_mode=WAL") as cursor:
-                    row = await cursor.fetchone()
-            except sqlite3.DatabaseError as exc:
-                raise DatabaseOpenError(f"cannot open the database {db_path}: {exc}") from None
-            if row is None or str(row[0]).lower() != "wal":
-                log.warning("database %s is not in WAL mode (got %s); readers may block the bot",
-                            db_path, row[0] if row else None)
-            await conn.execute("PRAGMA synchronous=NORMAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA secure_delete=ON")
-            await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            version = await apply_migrations(conn, migrations_dir or default_migrations_dir())
-        except BaseException:
-            await conn.close()
-            raise
-        for companion in (sibling(db_path, "-wal"), sibling(db_path, "-shm")):
-            make_private(companion)
-        log.info("opened database %s at schema version %d", db_path, version)
-        return cls(conn, db_path, version)
+
+class ConstraintError(StorageError):
+    """The database refused a row: a unique key, a foreign key, a CHECK, or a value out of range."""
+
+
+class Transaction(Protocol):
+    """Statements inside one write transaction (see :meth:`Database.transaction`)."""
+
+    dialect: Dialect
+
+    async def execute(self, sql: str, params: Params = ()) -> int: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+
+class Listener(Protocol):
+    async def close(self) -> None: ...
+
+
+class Database(Protocol):
+    """An open, migrated database of either engine."""
+
+    dialect: Dialect
 
     @property
-    def path(self) -> Path:
-        return self._path
+    def location(self) -> str:
+        """Where it is, for messages and logs: a path, or a URL without its password."""
+        ...
 
     @property
-    def schema_version(self) -> int:
-        """The schema version after migrations ran at open."""
-        return self._schema_version
+    def path(self) -> Path | None:
+        """The SQLite file; None on PostgreSQL (there is no file to put a key or spill beside)."""
+        ...
 
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run statements as one write transaction: committed on success, rolled back on error.
+    @property
+    def schema_version(self) -> int: ...
 
-        BEGIN IMMEDIATE takes the write lock at the start, so a busy database fails (after
-        the busy timeout) before any statement runs rather than at COMMIT. Use only the
-        yielded connection inside the block: the Database's own methods take the same
-        (non-reentrant) lock and would wait forever.
-        """
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-                await self._conn.commit()
-            except BaseException:
-                await self._rollback_quietly()
-                raise
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[Transaction]:
+        """One write transaction, committed on success and rolled back on error. Only one
+        runs at a time across every process: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock."""
+        ...
 
-    async def _rollback_quietly(self) -> None:
-        """Roll back if a transaction is open, without hiding the error that caused it."""
-        if not self._conn.in_transaction:
-            return
-        try:
-            await self._conn.rollback()
-        except Exception:
-            log.exception("rollback failed on %s", self._path)
+    async def execute(self, sql: str, params: Params = ()) -> int: ...
 
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement on its own (autocommit); return the rows it changed."""
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        """Run one statement for many parameter rows inside a single transaction."""
-        async with self.transaction() as conn:
-            await conn.executemany(sql, rows)
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
 
     async def checkpoint(self) -> bool:
-        """Copy the WAL into the database file and truncate the WAL to zero bytes.
+        """Make deleted rows unreadable on disk now (SQLite's WAL); True when done."""
+        ...
 
-        Called after an erasure: until a checkpoint, the WAL still holds the pages as they
-        were before the delete. Returns False (and logs) when a reader in another process
-        kept the checkpoint from completing; the next checkpoint finishes the job.
-        """
-        async with self._lock, self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            row = await cursor.fetchone()
-        busy = row is not None and int(row[0]) != 0
-        if busy:
-            log.warning("WAL checkpoint of %s was blocked by a reader; it completes at the next one", self._path)
-        return not busy
+    async def listen(self, channel: str, on_payload: Callable[[str], None], on_lost: Callable[[], None]) -> Listener:
+        """Hear notifications other processes send on ``channel`` (PostgreSQL's LISTEN) on a
+        connection of its own; ``on_lost`` is called if that connection drops. On SQLite there
+        are no other processes, and the listener hears nothing."""
+        ...
 
-    async def backup(self, dest_path: str | os.PathLike[str]) -> None:
-        """Write a consistent copy of the live database to ``dest_path``, readable by its owner only.
+    async def backup(self, dest_path: str | os.PathLike[str]) -> None: ...
 
-        Uses SQLite's online backup API, so the copy is a snapshot even while the bot
-        writes. The copy is made next to the destination and renamed into place, so a
-        failed backup never leaves a half file where a good one is expected, nor a
-        ``.partial`` file beside it. The copy is switched to rollback-journal mode so it is
-        one self-contained file. Raises :class:`BackupError` naming the path.
-        """
-        dest = Path(dest_path)
-        if dest.resolve() == self._path.resolve():
-            raise ValueError("refusing to back up a database onto itself")
-        if dest.is_dir():
-            raise BackupError(f"cannot write the backup to {dest}: it is a folder; give a file name, "
-                              f"e.g. {dest / self._path.name}")
-        partial = dest.with_name(dest.name + ".partial")
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            partial.unlink(missing_ok=True)
-            create_private(partial)
-            # Used from aiosqlite's worker thread, hence check_same_thread=False.
-            target = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            remove_quietly(partial)
-            raise BackupError(f"cannot write the backup to {dest}: {error_reason(exc)}") from None
-        try:
-            try:
-                async with self._lock:
-                    await self._conn.backup(target)
-                await asyncio.to_thread(finish_backup, target)
-            finally:
-                await asyncio.to_thread(target.close)
-            os.replace(partial, dest)
-        except BaseException as exc:
-            remove_quietly(partial)
-            remove_quietly(sibling(partial, "-journal"))
-            if isinstance(exc, (OSError, sqlite3.Error)):
-                raise BackupError(f"cannot write the backup to {dest}: {error_reason(exc)}") from None
-            raise
-        log.info("backed up %s to %s", self._path, dest)
+    async def close(self) -> None: ...
 
-    async def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        async with self._lock:
-            await self._conn.close()
-        log.info("closed database %s", self._path)
+    async def __aenter__(self) -> Database: ...
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+    async def __aexit__(self, *exc_info: object) -> None: ...
 
 
-async def check_writable(path: str | os.PathLike[str], *, timeout_ms: int = 2000) -> tuple[bool, str]:
-    """Whether the database at ``path`` accepts a write right now, and why not.
+def is_postgres_url(target: str | os.PathLike[str] | None) -> bool:
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
-    A health check wants an answer, not an exception, so every failure becomes
-    ``(False, reason)``. It uses its own connection, so it tests the file, not our
-    connection's state. The file must already exist and be migrated: a health check must not
-    create an empty database where the real one has gone missing.
-    """
-    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
-    try:
-        async with aiosqlite.connect(uri, uri=True, isolation_level=None) as conn:
-            await conn.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                await conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('health_checked_at', ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (utc_now_iso(),),
-                )
-                await conn.commit()
-            except BaseException:
-                if conn.in_transaction:
-                    await conn.rollback()
-                raise
-    except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        log.warning("database %s is not writable: %s", path, reason)
-        return False, reason
-    return True, "writable"
+
+async def open_database(target: str | os.PathLike[str], **options: Any) -> Database:
+    """Open and migrate the database at ``target``: a ``postgresql://`` URL or a SQLite path."""
+    if is_postgres_url(target):
+        from bot.storage.postgres_engine import PostgresDatabase
+
+        return await PostgresDatabase.open(str(target), **options)
+    from bot.storage.sqlite_engine import SqliteDatabase
+
+    return await SqliteDatabase.open(target, **options)
+
+
+async def check_writable(target: str | os.PathLike[str], *, timeout_ms: int = 2000) -> tuple[bool, str]:
+    """Whether the database accepts a write right now, and why not, on its own connection."""
+    if is_postgres_url(target):
+        from bot.storage.postgres_engine import check_writable as check_postgres
+
+        return await check_postgres(str(target), timeout_ms=timeout_ms)
+    from bot.storage.sqlite_engine import check_writable as check_sqlite
+
+    return await check_sqlite(target, timeout_ms=timeout_ms)
+

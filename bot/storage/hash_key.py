@@ -125,6 +125,8 @@ def _write_local_key(path: Path, key: bytes) -> bool:
 async def move_legacy_key_out(db: Database) -> None:
     """Move a generated key an older cmo-bot stored in table ``meta`` to the key file beside
     the database, and delete it from the database."""
+    if db.path is None:  # only SQLite databases ever held a generated key
+        return
     row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (LEGACY_META,))
     if row is None:
         return
@@ -197,7 +199,7 @@ async def check_fingerprint(db: Database, key: HashKey) -> None:
     row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (FINGERPRINT_META,))
     if row is not None and row["value"] != mine:
         raise HashKeyError(
-            f"{SECRET_VAR}: the hash key ({key.source}) is not the key the database {db.path} was written with. "
+            f"{SECRET_VAR}: the hash key ({key.source}) is not the key the database {db.location} was written with. "
             f"With another key, earlier questions can no longer be counted or erased for their askers. Set "
             f"{SECRET_VAR} or {FILE_VAR} back to the earlier key, or switch keys with: "
             f"cmo-bot db rotate-hash-key (see README)"
@@ -208,6 +210,13 @@ async def load_hasher(db: Database, secret: str | None, secret_file: Path | None
     """The hasher for this database: the configured key (else the local fallback), checked
     against the stored fingerprint, wrapped around any keys retired by rotations."""
     await move_legacy_key_out(db)
-    key = configured_key(secret, secret_file) or local_key(db.path)
+    key = configured_key(secret, secret_file)
+    if key is None:
+        if db.path is None:
+            raise HashKeyError(
+                f"{SECRET_VAR}: with a PostgreSQL database, several processes must hash user ids with one key "
+                f"that none of them can generate alone: set {SECRET_VAR} or {FILE_VAR} (see README)"
+            )
+        key = local_key(db.path)
     await check_fingerprint(db, key)
     return UserHasher(key.key, await retired_keys(db, key.key))

@@ -55,30 +55,28 @@ async def rotate_hash_key(db: Database, old: HashKey, new: HashKey, *, old_varia
         return RotationResult(0, 0, already=True)
     if stored is not None and stored != fingerprint(old.key):
         raise HashKeyError(
-            f"{old_variable}: the old key ({old.source}) is not the key the database {db.path} was written with; "
+            f"{old_variable}: the old key ({old.source}) is not the key the database {db.location} was written with; "
             "nothing was changed"
         )
     changed = 0
     seen: set[str] = set()
-    async with db.transaction() as conn:
+    async with db.transaction() as tx:
         for table, column in HASH_COLUMNS:
-            async with conn.execute(
+            rows = await tx.fetchall(
                 f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} != ''"
-            ) as cursor:
-                hashes = [str(r[0]) for r in await cursor.fetchall()]
+            )
+            hashes = [str(r[0]) for r in rows]
             seen.update(hashes)
             for old_hash in hashes:
-                async with conn.execute(
+                changed += await tx.execute(
                     f"UPDATE {table} SET {column} = ? WHERE {column} = ?",
                     (hmac_hex(new.key, old_hash.encode("ascii")), old_hash),
-                ) as cursor:
-                    changed += cursor.rowcount
-        async with conn.execute("SELECT value FROM meta WHERE key = ?", (RETIRED_META,)) as cursor:
-            retired_row = await cursor.fetchone()
+                )
+        retired_row = await tx.fetchone("SELECT value FROM meta WHERE key = ?", (RETIRED_META,))
         retired = unwrap_retired(None if retired_row is None else retired_row["value"], old.key)
         retired.append(old.key)
         for key, value in ((RETIRED_META, wrap_retired(retired, new.key)), (FINGERPRINT_META, fingerprint(new.key))):
-            await conn.execute(
+            await tx.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )

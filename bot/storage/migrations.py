@@ -63,17 +63,19 @@ class Migration:
     sql: str
 
 
-def default_migrations_dir() -> Traversable:
-    """Where the shipped migrations are: the checkout folder, else the installed package.
+def default_migrations_dir(dialect: str = "sqlite") -> Traversable:
+    """Where the shipped migrations of an engine are: the checkout folder, else the installed package.
 
     In a checkout ``migrations/`` sits next to ``bot/``; in a wheel pyproject maps it to the
     ``bot._migrations`` package. The checkout folder is recognised by its first file, so an
     unrelated top-level ``migrations`` folder in site-packages is never mistaken for ours.
+    SQLite's files are at the top; PostgreSQL's, with the same version numbers, in ``postgresql/``.
     """
     checkout = Path(bot.__file__).resolve().parent.parent / "migrations"
-    if (checkout / "0001_initial.sql").is_file():
-        return checkout
-    return importlib.resources.files("bot._migrations")
+    root: Traversable = checkout if (checkout / "0001_initial.sql").is_file() else importlib.resources.files(
+        "bot._migrations"
+    )
+    return root if dialect == "sqlite" else root / dialect
 
 
 def discover_migrations(directory: Traversable | Path) -> list[Migration]:

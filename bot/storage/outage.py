@@ -15,6 +15,8 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from bot.storage.database import ConstraintError
+
 T = TypeVar("T")
 
 
@@ -24,7 +26,7 @@ def is_row_error(exc: BaseException) -> bool:
     Only these justify dropping a row; anything else (locked, read-only, closed, I/O) may pass
     and is retried.
     """
-    if isinstance(exc, sqlite3.IntegrityError | OverflowError):
+    if isinstance(exc, ConstraintError | OverflowError):
         return True
     return isinstance(exc, sqlite3.ProgrammingError) and str(exc).startswith("Error binding parameter")
 

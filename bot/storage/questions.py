@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import sqlite3
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from typing import Self
 
 from bot.clock import Clock, SystemClock
 from bot.limits import MAX_QUESTION_LENGTH as MAX_QUESTION_CHARS
-from bot.storage.database import Database
+from bot.storage.database import ConstraintError, Database, Row
 from bot.storage.timestamps import to_utc_iso, utc_now_iso
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,15 @@ _INSERT = (
 
 class UnknownQuestionError(LookupError):
     """Feedback named a question that is not (or not yet, or no longer) in the log."""
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """``text`` as both engines can store it: NUL and lone surrogates (which a Discord client
+    can send) become U+FFFD. The same object comes back when nothing needed replacing."""
+    return _UNSTORABLE.sub("\ufffd", text) if _UNSTORABLE.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +66,11 @@ class QuestionRecord:
     outcome: str | None = None  # answer | guess | none, for questions that went through search
 
     def __post_init__(self) -> None:
-        # Capped here rather than only in new(), so no path can store an unbounded text.
-        if len(self.question) > MAX_QUESTION_CHARS:
-            object.__setattr__(self, "question", self.question[:MAX_QUESTION_CHARS])
+        # Capped and made storable here rather than only in new(), so no path can store an
+        # unbounded text, nor one PostgreSQL's text type refuses (NUL, lone surrogates).
+        text = storable_text(self.question[:MAX_QUESTION_CHARS])
+        if text is not self.question:
+            object.__setattr__(self, "question", text)
 
     @classmethod
     def new(
@@ -104,7 +115,7 @@ class QuestionRecord:
         return tuple(getattr(self, column) for column in _COLUMNS)
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Self:
+    def from_row(cls, row: Row) -> Self:
         return cls(**{field.name: row[field.name] for field in dataclasses.fields(cls)})
 
 
@@ -148,7 +159,7 @@ class QuestionRepository:
         never overwrites it. A rating without a known user is kept under ``""``.
 
         Raises :class:`UnknownQuestionError` when the question is not in the table. A rating can
-        beat the batched writer to the database; ``bot.storage.question_log.record_feedback``
+        beat the batched writer to the database; ``bot.storage.feedback_and_erasure.record_feedback``
         flushes the writer and retries, and is what handlers should call.
         """
         if rating not in (-1, 1):
@@ -160,7 +171,7 @@ class QuestionRepository:
                 "rating = excluded.rating, rated_at = excluded.rated_at",
                 (question_id, user_hash or "", rating, to_utc_iso(self._clock.now())),
             )
-        except sqlite3.IntegrityError as exc:
+        except ConstraintError as exc:
             if "FOREIGN KEY" not in str(exc).upper():
                 raise
             raise UnknownQuestionError(f"no question with id {question_id!r}") from exc
@@ -181,7 +192,8 @@ class QuestionRepository:
     async def ratings_for(self, question_id: str) -> tuple[int, int]:
         """(👍, 👎) counts of an answer: every user's rating counts once."""
         row = await self._db.fetchone(
-            "SELECT COALESCE(SUM(rating > 0), 0), COALESCE(SUM(rating < 0), 0) FROM feedback WHERE question_id = ?",
+            "SELECT COUNT(CASE WHEN rating > 0 THEN 1 END), COUNT(CASE WHEN rating < 0 THEN 1 END) FROM feedback"
+            " WHERE question_id = ?",
             (question_id,),
         )
         return (0, 0) if row is None else (int(row[0]), int(row[1]))
@@ -197,8 +209,6 @@ class QuestionRepository:
         Ratings others gave on their questions go with the questions by cascade; ratings they gave on other people's
         questions are deleted explicitly, in the same transaction.
         """
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM feedback WHERE user_hash = ?", (user_hash,))
-            async with conn.execute("DELETE FROM questions WHERE user_hash = ?", (user_hash,)) as cursor:
-                deleted = cursor.rowcount
-        return deleted
+        async with self._db.transaction() as tx:
+            await tx.execute("DELETE FROM feedback WHERE user_hash = ?", (user_hash,))
+            return await tx.execute("DELETE FROM questions WHERE user_hash = ?", (user_hash,))

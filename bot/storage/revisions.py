@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import ValidationError
 
 from bot.knowledge.model import Topic
-from bot.storage.database import Database
+from bot.storage.content_version import bump_content_version
+from bot.storage.database import Database, Row
 from bot.text_fit import clip
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def _cap(text: str | None, limit: int) -> str | None:
     return clip(text, limit)
 
 
-def _row_to_revision(row: sqlite3.Row) -> Revision:
+def _row_to_revision(row: Row) -> Revision:
     return Revision(
         topic_id=row["topic_id"],
         n=int(row["n"]),
@@ -102,13 +102,12 @@ class RevisionRepository:
         topic_id = new.topic.id
         reason = _cap(new.reason, REASON_MAX)
         name = _cap(new.editor_name, EDITOR_NAME_MAX)
-        async with self._db.transaction() as conn:
-            async with conn.execute(
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
                 "SELECT COALESCE(MAX(n), 0) + 1 FROM topic_revisions WHERE topic_id = ?", (topic_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             n = int(row[0]) if row is not None else 1
-            await conn.execute(
+            await tx.execute(
                 f"INSERT INTO topic_revisions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     topic_id,
@@ -125,6 +124,7 @@ class RevisionRepository:
                     new.topic.model_dump_json(),
                 ),
             )
+            await bump_content_version(tx, "overlay")
         log.info("stored revision %d of topic %s (%s)", n, topic_id, new.action)
         return Revision(
             topic_id=topic_id,

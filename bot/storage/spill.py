@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.shards import ShardPlan
 from bot.storage.questions import QuestionRecord
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,13 @@ _FIELDS = tuple(field.name for field in dataclasses.fields(QuestionRecord))
 _CHUNK = 1 << 20
 
 
-def spill_path_for(db_path: str | os.PathLike[str]) -> Path:
-    """Where the spill file of the database at ``db_path`` lives: beside it."""
+def spill_path_for(db_path: str | os.PathLike[str], shards: ShardPlan | None = None) -> Path:
+    """Where the spill file lives: beside the SQLite file (or where it would be). Processes
+    that run parts of the shards each keep their own, named after their shards, because
+    two processes appending to one file would interleave lines."""
     path = Path(db_path)
-    return path.with_name(path.name + ".spill.jsonl")
+    tag = "" if shards is None or not shards.is_partial else "." + shards.describe().replace(" ", "-")
+    return path.with_name(f"{path.name}{tag}.spill.jsonl")
 
 
 def encode(record: QuestionRecord) -> bytes:

@@ -9,11 +9,10 @@ price is at-most-once: a process that dies between the claim and the send leaves
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.database import Database
+from bot.storage.database import ConstraintError, Database, Row
 from bot.storage.timestamps import from_utc_iso, to_utc_iso
 
 
@@ -48,7 +47,7 @@ def _parse_time(text: str | None) -> datetime | None:
     return None if text is None else from_utc_iso(text)
 
 
-def _schedule(row: sqlite3.Row) -> StoredSchedule:
+def _schedule(row: Row) -> StoredSchedule:
     return StoredSchedule(
         guild_id=int(row["guild_id"]),
         channel_id=int(row["channel_id"]),
@@ -142,7 +141,7 @@ class TipScheduleRepository:
                 " tip_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, *key, to_utc_iso(due), to_utc_iso(now), status, channel_id, tip_id),
             )
-        except sqlite3.IntegrityError:
+        except ConstraintError:
             return False
         return True
 
@@ -151,15 +150,15 @@ class TipScheduleRepository:
     ) -> None:
         """The slot is done and the tip counts as shown, in one transaction."""
         stamp = to_utc_iso(now)
-        async with self._db.transaction() as conn:
-            await conn.execute(
+        async with self._db.transaction() as tx:
+            await tx.execute(
                 "UPDATE tip_slots SET status = 'posted', message_id = ?, posted_at = ?"
                 " WHERE guild_id = ? AND local_date = ? AND local_time = ?",
                 (message_id, stamp, guild_id, *key),
             )
             if new_round:
-                await conn.execute("DELETE FROM tip_rotation WHERE guild_id = ?", (guild_id,))
-            await conn.execute(
+                await tx.execute("DELETE FROM tip_rotation WHERE guild_id = ?", (guild_id,))
+            await tx.execute(
                 "INSERT INTO tip_rotation (guild_id, tip_id, shown_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (guild_id, tip_id) DO UPDATE SET shown_at = excluded.shown_at",
                 (guild_id, tip_id, stamp),
@@ -167,13 +166,13 @@ class TipScheduleRepository:
 
     async def mark_failed(self, guild_id: int, key: tuple[str, str], error: str, now: datetime) -> None:
         stamp = to_utc_iso(now)
-        async with self._db.transaction() as conn:
-            await conn.execute(
+        async with self._db.transaction() as tx:
+            await tx.execute(
                 "UPDATE tip_slots SET status = 'failed', error = ? WHERE guild_id = ? AND local_date = ?"
                 " AND local_time = ?",
                 (error, guild_id, *key),
             )
-            await conn.execute(
+            await tx.execute(
                 "UPDATE tip_schedules SET last_error = ?, last_error_at = ? WHERE guild_id = ?",
                 (error, stamp, guild_id),
             )

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import yaml
 
+from bot.cli_text import answer_text
 from bot.knowledge.loader import default_content_dir, load_content
 from bot.knowledge.search import Answer
 from bot.knowledge.snapshot import ContentSnapshot, build_snapshot
 from bot.knowledge.text import fold
-from bot.render_text import answer_text
 from tests.eval.blind_set import BlindQuestion, load_blind_set, split
 from tests.eval.semantic_setup import attach_semantic
 

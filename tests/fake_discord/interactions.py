@@ -187,6 +187,22 @@ class InteractionsMixin:
         handle.seq = await self.dispatch("INTERACTION_CREATE", payload, guild_id=handle.guild_id)
         return handle
 
+    async def _command_interaction(
+        self,
+        itype: int,
+        name: str,
+        options: dict[str, Any] | list[dict[str, Any]] | None,
+        guild_id: Any,
+        *,
+        focused: str | None = None,
+        **context: Any,
+    ) -> Interaction:
+        """A command (or its autocomplete) typed via the synced command, sent as `itype`;
+        `context` is who sends it, where, and with which permissions."""
+        gid = self.guild().id if guild_id is FIRST_GUILD else guild_id
+        data = self._command_data(name, options, gid, focused=focused)
+        return await self._send_interaction(self._base_interaction(itype, data, guild_id=gid, **context))
+
     async def slash_command(
         self,
         name: str,
@@ -205,13 +221,12 @@ class InteractionsMixin:
         """Dispatch a chat-input command. ``name`` may be ``"group sub"`` or ``"group subgroup sub"``;
         ``options`` is ``{name: value}`` (typed via the synced command) or a raw option list.
         ``guild_id=None`` means a DM."""
-        gid = self.guild().id if guild_id is FIRST_GUILD else guild_id
-        data = self._command_data(name, options, gid)
-        payload = self._base_interaction(
+        return await self._command_interaction(
             IT_APPLICATION_COMMAND,
-            data,
+            name,
+            options,
+            guild_id,
             user=user,
-            guild_id=gid,
             channel_id=channel_id,
             locale=locale,
             guild_locale=guild_locale,
@@ -220,7 +235,6 @@ class InteractionsMixin:
             app_permissions=app_permissions,
             context=context,
         )
-        return await self._send_interaction(payload)
 
     async def autocomplete(
         self,
@@ -236,20 +250,19 @@ class InteractionsMixin:
     ) -> Interaction:
         """Dispatch an autocomplete interaction; ``focused`` names the option being typed (its value is
         sent as the partial string). With a raw option list, mark one ``"focused": True`` yourself."""
-        gid = self.guild().id if guild_id is FIRST_GUILD else guild_id
         if focused is None and isinstance(options, dict):
             focused = next(iter(options))
-        data = self._command_data(name, options, gid, focused=focused)
-        payload = self._base_interaction(
+        return await self._command_interaction(
             IT_AUTOCOMPLETE,
-            data,
+            name,
+            options,
+            guild_id,
+            focused=focused,
             user=user,
-            guild_id=gid,
             channel_id=channel_id,
             locale=locale,
             member_permissions=member_permissions,
         )
-        return await self._send_interaction(payload)
 
     async def context_menu(
         self,

@@ -14,54 +14,56 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from bot.features.admin.panel import ModeratorPanelItem
-from bot.features.common import NO_MENTIONS, interaction_lang, lang_of, quote_user_text, services_of, to_embed
+from bot.features.admin.panel import ModeratorPanelItem, PanelBase, redraw
+from bot.features.common import NO_MENTIONS, lang_of, quote_user_text, to_embed
 from bot.features.component_guards import guarded
-from bot.features.views import static_view
+from bot.features.views import NOTHING_CHOSEN, picked_value, select, static_view
 from bot.i18n import t
+from bot.insights.embeds import field_value, topic_title
 from bot.insights.loop import ImprovementLoop, NotYoursError
-from bot.insights.render import _lines
 from bot.knowledge.model import Lang
 from bot.limits import LABEL_LIMIT
-from bot.render import COLOUR, GREY, Embed
-from bot.services import Services
 from bot.storage.aliases import LearnedAlias
 from bot.text_fit import clip
+from bot.topic_embeds import COLOUR, GREY, Embed
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 CLOSED_PREVIEW = 5
-NONE = "_"
 
 
-def _scope(loop: ImprovementLoop, alias: LearnedAlias, lang: Lang) -> str:
-    return t("als_mark_shared" if alias.shared(loop.home_guild_id) else "als_mark_guild", lang)
+def _scope(improvements: ImprovementLoop, alias: LearnedAlias, lang: Lang) -> str:
+    return t("als_mark_shared" if alias.shared(improvements.home_guild_id) else "als_mark_guild", lang)
 
 
-def _title(loop: ImprovementLoop, topic_id: str, lang: Lang) -> str:
-    topic = loop.store.current.topic(topic_id)
-    return topic.title.get(lang) if topic else topic_id
+def _title(improvements: ImprovementLoop, topic_id: str, lang: Lang) -> str:
+    return topic_title(improvements.store.current.topics, topic_id, lang)
 
 
-class AliasesPanel:
-    def __init__(self, services: Services):
-        self._services = services
-
-    async def show(self, interaction: discord.Interaction) -> None:
-        lang = interaction_lang(interaction, self._services.settings.default_lang)
-        embed, view = await aliases_message(self._services.loop, interaction.guild_id, lang, 0)
+class AliasesPanel(PanelBase):
+    async def show(self, interaction: discord.Interaction[CmoBot]) -> None:
+        lang = self._lang(interaction)
+        embed, view = await aliases_message(self._services.improvements, interaction.guild_id, lang, 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def aliases_message(
-    loop: ImprovementLoop, guild_id: int, lang: Lang, page: int, chosen: int | None = None, status: str | None = None
+    improvements: ImprovementLoop,
+    guild_id: int,
+    lang: Lang,
+    page: int,
+    chosen: int | None = None,
+    status: str | None = None,
 ) -> tuple[discord.Embed, discord.ui.View]:
-    aliases = await loop.visible_aliases(guild_id)
+    aliases = await improvements.visible_aliases(guild_id)
     head = f"{status}\n\n" if status else ""
     if not aliases:
         return to_embed({"description": head + t("als_none", lang), "color": GREY}), static_view()
@@ -73,13 +75,13 @@ async def aliases_message(
             "als_line",
             lang,
             alias=quote_user_text(alias.alias, 100),
-            topic=_title(loop, alias.topic_id, lang),
+            topic=_title(improvements, alias.topic_id, lang),
             language=alias.lang,
-            scope=_scope(loop, alias, lang),
+            scope=_scope(improvements, alias, lang),
         )
         for alias in shown
     ]
-    footer = t("als_footer_home" if loop.home_guild_id is not None else "als_footer_guild", lang)
+    footer = t("als_footer_home" if improvements.home_guild_id is not None else "als_footer_guild", lang)
     embed: Embed = {
         "title": t("als_title", lang, total=len(aliases)),
         "description": head + "\n".join(f"{page * PAGE_SIZE + n}. {line}" for n, line in enumerate(lines, 1)),
@@ -90,7 +92,7 @@ async def aliases_message(
     removable = [alias for alias in shown if alias.removable_by(guild_id)]
     if removable:
         options = [
-            (alias.id, clip(" ".join(alias.alias.split()), LABEL_LIMIT), _title(loop, alias.topic_id, lang))
+            (alias.id, clip(" ".join(alias.alias.split()), LABEL_LIMIT), _title(improvements, alias.topic_id, lang))
             for alias in removable
         ]
         items.append(AliasSelect(page, options, chosen, lang))
@@ -101,9 +103,9 @@ async def aliases_message(
     return to_embed(embed), static_view(*items)
 
 
-async def closed_fields(loop: ImprovementLoop, guild_id: int, lang: Lang) -> list[dict[str, Any]]:
+async def closed_fields(improvements: ImprovementLoop, guild_id: int, lang: Lang) -> list[dict[str, Any]]:
     """For the unanswered panel: the question groups a learned alias closed in this server."""
-    closed = await loop.closed_groups(guild_id)
+    closed = await improvements.closed_groups(guild_id)
     if not closed:
         return []
     lines = [
@@ -112,20 +114,26 @@ async def closed_fields(loop: ImprovementLoop, guild_id: int, lang: Lang) -> lis
             lang,
             count=item.group.count,
             question=quote_user_text(item.group.text, 60),
-            topic=_title(loop, item.alias.topic_id, lang),
+            topic=_title(improvements, item.alias.topic_id, lang),
             alias=quote_user_text(item.alias.alias, 60),
-            scope=_scope(loop, item.alias, lang),
+            scope=_scope(improvements, item.alias, lang),
         )
         for item in closed[:CLOSED_PREVIEW]
     ]
     if len(closed) > CLOSED_PREVIEW:
         lines.append(t("als_closed_more", lang, more=len(closed) - CLOSED_PREVIEW))
-    return [{"name": t("als_closed_by", lang), "value": _lines(lines, lang), "inline": False}]
+    return [{"name": t("als_closed_by", lang), "value": field_value(lines, lang), "inline": False}]
 
 
-async def _show(interaction: discord.Interaction, message: tuple[discord.Embed, discord.ui.View]) -> None:
-    embed, view = message
-    await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+async def _redraw(
+    interaction: discord.Interaction[CmoBot], page: int, chosen: int | None = None, status: str | None = None
+) -> None:
+    """Shows the list again, at `page`, after a click."""
+    improvements = interaction.client.services.improvements
+    await redraw(
+        interaction,
+        await aliases_message(improvements, interaction.guild_id, lang_of(interaction), page, chosen, status),
+    )
 
 
 class AliasSelect(
@@ -145,30 +153,22 @@ class AliasSelect(
             )
             for alias_id, label, topic in (options or [])
         ]
-        super().__init__(
-            discord.ui.Select(
-                custom_id=f"cmo:als:pick:{page}",
-                placeholder=t("als_pick", lang),
-                options=select_options or [discord.SelectOption(label="-", value=NONE)],
-            )
-        )
+        super().__init__(select(f"cmo:als:pick:{page}", t("als_pick", lang), select_options))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> AliasSelect:
+    async def from_custom_id(cls, interaction: discord.Interaction[CmoBot], item: Any, match: re.Match[str]) -> Self:
         return cls(int(match["page"]))
 
     @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        loop, lang = services_of(interaction).loop, lang_of(interaction)
-        value = str(((interaction.data or {}).get("values") or [NONE])[0])
-        chosen = int(value) if value.isdigit() else None
-        await _show(interaction, await aliases_message(loop, interaction.guild_id, lang, self.page, chosen))
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
+        value = picked_value(interaction)
+        await _redraw(interaction, self.page, int(value) if value.isdigit() else None)
 
 
 class DetachButton(
     ModeratorPanelItem,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"cmo:als:det:(?P<page>\d{1,4}):(?P<id>\d{1,18}|_)",
+    template=rf"cmo:als:det:(?P<page>\d{{1,4}}):(?P<id>\d{{1,18}}|{NOTHING_CHOSEN})",
 ):
     def __init__(self, page: int, alias_id: int | None, label: str | None = None):
         self.page, self.alias_id = page, alias_id
@@ -176,30 +176,29 @@ class DetachButton(
             discord.ui.Button(
                 style=discord.ButtonStyle.danger,
                 label=label,
-                custom_id=f"cmo:als:det:{page}:{NONE if alias_id is None else alias_id}",
+                custom_id=f"cmo:als:det:{page}:{NOTHING_CHOSEN if alias_id is None else alias_id}",
                 disabled=alias_id is None,
             )
         )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> DetachButton:
-        return cls(int(match["page"]), None if match["id"] == NONE else int(match["id"]))
+    async def from_custom_id(cls, interaction: discord.Interaction[CmoBot], item: Any, match: re.Match[str]) -> Self:
+        return cls(int(match["page"]), None if match["id"] == NOTHING_CHOSEN else int(match["id"]))
 
     @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        loop, lang = services_of(interaction).loop, lang_of(interaction)
-        guild_id = interaction.guild_id
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
+        improvements, lang = interaction.client.services.improvements, lang_of(interaction)
         try:
-            alias = None if self.alias_id is None else await loop.detach(guild_id, self.alias_id)
+            alias = None if self.alias_id is None else await improvements.detach(interaction.guild_id, self.alias_id)
         except NotYoursError:
             status = t("als_not_yours", lang)
         else:
             if alias is None:
                 status = t("als_gone", lang)
             else:
-                topic = _title(loop, alias.topic_id, lang)
+                topic = _title(improvements, alias.topic_id, lang)
                 status = t("als_detached", lang, alias=quote_user_text(alias.alias, 200), topic=topic)
-        await _show(interaction, await aliases_message(loop, guild_id, lang, self.page, status=status))
+        await _redraw(interaction, self.page, status=status)
 
 
 class PageButton(
@@ -212,13 +211,12 @@ class PageButton(
         )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: Any, match: re.Match[str]) -> PageButton:
+    async def from_custom_id(cls, interaction: discord.Interaction[CmoBot], item: Any, match: re.Match[str]) -> Self:
         return cls(int(match["page"]))
 
     @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        loop, lang = services_of(interaction).loop, lang_of(interaction)
-        await _show(interaction, await aliases_message(loop, interaction.guild_id, lang, self.page))
+    async def callback(self, interaction: discord.Interaction[CmoBot]) -> None:
+        await _redraw(interaction, self.page)
 
 
 DYNAMIC_ITEMS = (AliasSelect, DetachButton, PageButton)

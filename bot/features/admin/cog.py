@@ -45,24 +45,24 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
         name="stats", description="Questions per day, answered share, top and unanswered questions, ratings"
     )
     @app_commands.describe(days="How many days back")
-    async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
+    async def stats(self, interaction: discord.Interaction[CmoBot], days: app_commands.Range[int, 1, 365] = 7) -> None:
         await self.insights.stats(interaction, days)
 
     @moderator_only()
     @app_commands.command(name="unanswered", description="Open unanswered questions, to attach as an alias or dismiss")
-    async def unanswered(self, interaction: discord.Interaction) -> None:
+    async def unanswered(self, interaction: discord.Interaction[CmoBot]) -> None:
         await self.insights.unanswered(interaction)
 
     @moderator_only()
     @app_commands.command(
         name="suggestions", description="Aliases the bot proposes from what users opened after a miss"
     )
-    async def suggestions(self, interaction: discord.Interaction) -> None:
+    async def suggestions(self, interaction: discord.Interaction[CmoBot]) -> None:
         await self.insights.suggestions(interaction)
 
     @moderator_only()
     @app_commands.command(name="aliases", description="Learned aliases that count in this server, to review or detach")
-    async def aliases_list(self, interaction: discord.Interaction) -> None:
+    async def aliases_list(self, interaction: discord.Interaction[CmoBot]) -> None:
         await self.aliases.show(interaction)
 
     @moderator_only()
@@ -71,7 +71,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     )
     @app_commands.describe(days="How many days back")
     async def export_questions(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 30
+        self, interaction: discord.Interaction[CmoBot], days: app_commands.Range[int, 1, 3650] = 30
     ) -> None:
         await self.insights.export_questions(interaction, days)
 
@@ -91,7 +91,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     @app_commands.choices(language=LANGUAGE_CHOICES)
     async def tips_set(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CmoBot],
         channel: app_commands.Transform[app_commands.AppCommandChannel, tip_schedule.TipChannel],
         time: app_commands.Range[str, 1, 5],
         days: app_commands.Range[str, 1, 40] = "mon-fri",
@@ -101,24 +101,26 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
         await self.tips.set(interaction, channel, time, days, timezone, language.value if language else "nl")
 
     @tips_set.autocomplete("timezone")
-    async def tips_set_timezone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def tips_set_timezone(
+        self, interaction: discord.Interaction[CmoBot], current: str
+    ) -> list[app_commands.Choice[str]]:
         return self.tips.timezone_choices(current)
 
     @moderator_only()
     @app_commands.command(name="tips-off", description="Stop the scheduled tips in this server")
-    async def tips_off(self, interaction: discord.Interaction) -> None:
+    async def tips_off(self, interaction: discord.Interaction[CmoBot]) -> None:
         await self.tips.off(interaction)
 
     @moderator_only()
     @app_commands.command(
         name="tips-status", description="The tip schedule, the next and last post, and the last error"
     )
-    async def tips_status(self, interaction: discord.Interaction) -> None:
+    async def tips_status(self, interaction: discord.Interaction[CmoBot]) -> None:
         await self.tips.status(interaction)
 
     @moderator_only()
     @app_commands.command(name="tips-preview", description="The tip that would be posted next")
-    async def tips_preview(self, interaction: discord.Interaction) -> None:
+    async def tips_preview(self, interaction: discord.Interaction[CmoBot]) -> None:
         await self.tips.preview(interaction)
 
     # -- content editing (home guild only) -------------------------------------------------
@@ -126,7 +128,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     @home_guild_only()
     @moderator_only()
     @app_commands.command(name="reload", description="Re-read the content files and make them live")
-    async def reload(self, interaction: discord.Interaction) -> None:
+    async def reload(self, interaction: discord.Interaction[CmoBot]) -> None:
         await self.editing.reload(interaction)
 
     @home_guild_only()
@@ -136,7 +138,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     @app_commands.choices(language=LANGUAGE_CHOICES)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CmoBot],
         topic: app_commands.Range[str, 1, 100],
         language: app_commands.Choice[str] | None = None,
     ) -> None:
@@ -146,7 +148,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     @moderator_only()
     @app_commands.command(name="history", description="The revisions of a topic")
     @app_commands.describe(topic="The topic")
-    async def history(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 100]) -> None:
+    async def history(self, interaction: discord.Interaction[CmoBot], topic: app_commands.Range[str, 1, 100]) -> None:
         await self.editing.history(interaction, topic)
 
     @home_guild_only()
@@ -155,7 +157,7 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     @app_commands.describe(topic="The topic", revision="Revision number; 0 is the version in the files")
     async def revert(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CmoBot],
         topic: app_commands.Range[str, 1, 100],
         revision: app_commands.Range[int, 0, 100_000],
     ) -> None:
@@ -165,12 +167,12 @@ class AdminCog(commands.GroupCog, group_name="cmo-admin", group_description="Mod
     @history.autocomplete("topic")
     @revert.autocomplete("topic")
     async def topic_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CmoBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return self.editing.topic_choices(interaction, current)
 
 
 async def setup(bot: CmoBot) -> None:
-    bot.add_dynamic_items(*insights.DYNAMIC_ITEMS, *aliases.DYNAMIC_ITEMS, *editing.DYNAMIC_ITEMS)
+    bot.add_dynamic_items(*insights.DYNAMIC_ITEMS, *aliases.DYNAMIC_ITEMS)
     editing.register(bot)  # routes edit forms submitted after a restart
     await bot.add_cog(AdminCog(bot))

@@ -15,16 +15,17 @@ from bot.i18n import t
 from bot.knowledge.loader import ContentError, ContentIssue
 from bot.knowledge.model import Lang
 from bot.limits import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, TITLE_LIMIT
-from bot.render import COLOUR, GREY
 from bot.storage.revisions import Revision
 from bot.storage.timestamps import from_utc_iso
 from bot.text_fit import clip, pack_lines
+from bot.topic_embeds import COLOUR, GREY
 
 ERROR_COLOUR = 0xC0392B
 
 
 def lines_within(lines: Sequence[str], limit: int, more_key: str, lang: Lang, head: str = "") -> str:
     """`head` plus as many lines as fit in `limit`, then a count of the lines left out."""
+
     def more(count: int) -> str:
         return t(more_key, lang, count=count)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -19,7 +19,7 @@ from bot.editing.form import INPUT_LIMITS, REASON_MAX, EditRejected
 from bot.editing.service import Editor, NothingChanged, UnknownTopic
 from bot.features.admin.edit_embeds import issue_lines, lines_within
 from bot.features.admin.permissions import ensure_home_guild, ensure_moderator
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, services_of
+from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text
 from bot.features.error_reply import reply_error
 from bot.i18n import t
 from bot.knowledge.model import Lang
@@ -27,12 +27,15 @@ from bot.limits import CONTENT_LIMIT, MODAL_TITLE_LIMIT
 from bot.services import Services
 from bot.text_fit import clip
 
+if TYPE_CHECKING:
+    from bot.app import CmoBot
+
 log = logging.getLogger(__name__)
 
 EDIT_ID = re.compile(r"cmo:edit:(?P<topic>[a-z0-9-]{1,64}):(?P<lang>nl|en):(?P<base>\d{1,9})")
 
 
-def editor_of(services: Services, interaction: discord.Interaction) -> Editor:
+def editor_of(services: Services, interaction: discord.Interaction[CmoBot]) -> Editor:
     return Editor(services.asking.user_hash(interaction.user.id), interaction.user.display_name)
 
 
@@ -87,11 +90,11 @@ def _submitted(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return values
 
 
-async def reply(interaction: discord.Interaction, text: str) -> None:
+async def reply(interaction: discord.Interaction[CmoBot], text: str) -> None:
     await interaction.response.send_message(clip(text, CONTENT_LIMIT), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-async def on_edit_submit(interaction: discord.Interaction) -> None:
+async def on_edit_submit(interaction: discord.Interaction[CmoBot]) -> None:
     """Handles a submitted edit form; every other interaction is left alone. Runs as a
     listener, where discord.py would only log an error: refusals and failures are answered
     through `reply_error`."""
@@ -106,11 +109,11 @@ async def on_edit_submit(interaction: discord.Interaction) -> None:
         await reply_error(interaction, error, f"edit form {match.group(0)}")
 
 
-async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[str]) -> None:
+async def _handle_edit_submit(interaction: discord.Interaction[CmoBot], match: re.Match[str]) -> None:
     # The custom id alone proves nothing: the same checks as the /cmo-admin edit command.
     ensure_moderator(interaction)
     ensure_home_guild(interaction)
-    services = services_of(interaction)
+    services = interaction.client.services
     lang = interaction_lang(interaction, services.settings.default_lang)
     topic_id, base = match["topic"], int(match["base"])
     edit_lang: Lang = "en" if match["lang"] == "en" else "nl"  # EDIT_ID admits only nl and en
@@ -121,9 +124,7 @@ async def _handle_edit_submit(interaction: discord.Interaction, match: re.Match[
         result = await services.editor.submit(topic_id, edit_lang, base, values, editor, reason)
     except EditRejected as exc:
         log.info("edit of %s (%s) refused: %s", topic_id, edit_lang, exc)
-        text = lines_within(
-            issue_lines(exc.issues), CONTENT_LIMIT, "edit_more_issues", lang, t("edit_rejected", lang)
-        )
+        text = lines_within(issue_lines(exc.issues), CONTENT_LIMIT, "edit_more_issues", lang, t("edit_rejected", lang))
         await reply(interaction, text)
         return
     except NothingChanged:

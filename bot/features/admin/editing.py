@@ -9,6 +9,7 @@ edit_embeds.py; the edit form and the listener that handles its submit live in e
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -17,7 +18,8 @@ from bot.editing.diff import describe
 from bot.editing.service import NothingChanged, UnknownRevision, UnknownTopic
 from bot.features.admin.edit_embeds import history_embed, reload_embed, reload_failed_embed
 from bot.features.admin.edit_form import EDIT_ID, edit_modal, editor_of, on_edit_submit, register, reply
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.features.admin.panel import PanelBase
+from bot.features.common import NO_MENTIONS, quote_user_text, to_embed
 from bot.i18n import t
 from bot.knowledge.loader import ContentError
 from bot.knowledge.model import Lang
@@ -25,36 +27,38 @@ from bot.limits import CHOICE_NAME_LIMIT
 from bot.services import Services
 from bot.text_fit import clip
 
-__all__ = ["DYNAMIC_ITEMS", "EDIT_ID", "HISTORY_SHOWN", "EditingPanel", "on_edit_submit", "register"]
+if TYPE_CHECKING:
+    from bot.app import CmoBot
+
+__all__ = ["EDIT_ID", "HISTORY_SHOWN", "EditingPanel", "on_edit_submit", "register"]
 
 log = logging.getLogger(__name__)
-
-DYNAMIC_ITEMS: tuple = ()
 
 HISTORY_SHOWN = 50
 
 
-class EditingPanel:
+class EditingPanel(PanelBase):
     def __init__(self, services: Services):
-        self._services = services
+        super().__init__(services)
         self._editor = services.editor
 
-    def _lang(self, interaction: discord.Interaction) -> Lang:
-        return interaction_lang(interaction, self._services.settings.default_lang)
+    async def _editable_topic(self, interaction: discord.Interaction[CmoBot], value: str) -> str | None:
+        """Only a topic id (what autocomplete sends) that has a file: editing is precise work.
+        For anything else the moderator is told so, and it is None."""
+        topic_id = value.strip()
+        if topic_id in self._services.store.files.topics:
+            return topic_id
+        await self._unknown(interaction, value)
+        return None
 
-    def _topic_id(self, value: str) -> str | None:
-        """Only a topic id (what autocomplete sends) that has a file: editing is precise work."""
-        value = value.strip()
-        return value if value in self._services.store.files.topics else None
-
-    async def _unknown(self, interaction: discord.Interaction, value: str) -> None:
+    async def _unknown(self, interaction: discord.Interaction[CmoBot], value: str) -> None:
         await reply(interaction, t("edit_unknown_topic", self._lang(interaction), value=quote_user_text(value, 100)))
 
     def _title(self, topic_id: str, lang: Lang) -> str:
         topic = self._services.store.current.topic(topic_id)
         return topic.title.get(lang) if topic is not None else topic_id
 
-    async def reload(self, interaction: discord.Interaction) -> None:
+    async def reload(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -67,11 +71,10 @@ class EditingPanel:
             embed = reload_embed(report, lang)
         await interaction.edit_original_response(embed=to_embed(embed), allowed_mentions=NO_MENTIONS)
 
-    async def edit(self, interaction: discord.Interaction, topic: str, language: str) -> None:
+    async def edit(self, interaction: discord.Interaction[CmoBot], topic: str, language: str) -> None:
         lang = self._lang(interaction)
-        topic_id = self._topic_id(topic)
+        topic_id = await self._editable_topic(interaction, topic)
         if topic_id is None:
-            await self._unknown(interaction, topic)
             return
         edit_lang: Lang = "en" if language == "en" else "nl"
         try:
@@ -83,11 +86,10 @@ class EditingPanel:
         modal = edit_modal(self._title(topic_id, lang), topic_id, edit_lang, form.base, form.values, lang)
         await interaction.response.send_modal(modal)
 
-    async def history(self, interaction: discord.Interaction, topic: str) -> None:
+    async def history(self, interaction: discord.Interaction[CmoBot], topic: str) -> None:
         lang = self._lang(interaction)
-        topic_id = self._topic_id(topic)
+        topic_id = await self._editable_topic(interaction, topic)
         if topic_id is None:
-            await self._unknown(interaction, topic)
             return
         repository = self._services.revisions
         revisions = await repository.history(topic_id, HISTORY_SHOWN)
@@ -95,11 +97,10 @@ class EditingPanel:
         embed = history_embed(self._title(topic_id, lang), revisions, total, lang)
         await interaction.response.send_message(embed=to_embed(embed), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    async def revert(self, interaction: discord.Interaction, topic: str, revision: int) -> None:
+    async def revert(self, interaction: discord.Interaction[CmoBot], topic: str, revision: int) -> None:
         lang = self._lang(interaction)
-        topic_id = self._topic_id(topic)
+        topic_id = await self._editable_topic(interaction, topic)
         if topic_id is None:
-            await self._unknown(interaction, topic)
             return
         title = quote_user_text(self._title(topic_id, lang), 100)
         try:
@@ -118,7 +119,7 @@ class EditingPanel:
         log.info("topic %s reverted to %d: revision %d", topic_id, revision, made.n)
         await reply(interaction, t(key, lang, target=revision, title=title, n=made.n, changes=changes))
 
-    def topic_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    def topic_choices(self, interaction: discord.Interaction[CmoBot], current: str) -> list[app_commands.Choice[str]]:
         lang = self._lang(interaction)
         return [
             app_commands.Choice(name=clip(title, CHOICE_NAME_LIMIT), value=topic_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -19,16 +20,18 @@ from bot.features.admin.insights_review import (
     suggestions_message,
     unanswered_message,
 )
-from bot.features.admin.panel import settle
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.features.admin.panel import PanelBase, flush_recent_questions
+from bot.features.common import NO_MENTIONS, quote_user_text, to_embed
 from bot.i18n import t
 from bot.insights.chart import questions_chart
+from bot.insights.embeds import CHART_NAME, stats_embed
 from bot.insights.export import questions_csv
-from bot.insights.render import CHART_NAME, stats_embed
 from bot.insights.stats import collect_stats, period_start
-from bot.knowledge.model import Lang
 from bot.services import Services
 from bot.storage.timestamps import to_utc_iso
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 __all__ = [
     "DYNAMIC_ITEMS",
@@ -41,19 +44,16 @@ __all__ = [
 ]
 
 
-class InsightsPanel:
+class InsightsPanel(PanelBase):
     def __init__(self, services: Services):
-        self._services = services
-        self._loop = services.loop
+        super().__init__(services)
+        self._improvements = services.improvements
 
-    def _lang(self, interaction: discord.Interaction) -> Lang:
-        return interaction_lang(interaction, self._services.settings.default_lang)
-
-    async def stats(self, interaction: discord.Interaction, days: int) -> None:
+    async def stats(self, interaction: discord.Interaction[CmoBot], days: int) -> None:
         lang = self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await settle(self._services)
-        stats = await collect_stats(self._loop.queries, interaction.guild_id, self._services.clock.now(), days)
+        await flush_recent_questions(self._services)
+        stats = await collect_stats(self._improvements.queries, interaction.guild_id, self._services.clock.now(), days)
         labels = (
             t("ins_chart_answered", lang),
             t("ins_chart_guessed", lang),
@@ -69,22 +69,22 @@ class InsightsPanel:
             allowed_mentions=NO_MENTIONS,
         )
 
-    async def unanswered(self, interaction: discord.Interaction) -> None:
-        await settle(self._services)
-        embed, view = await unanswered_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
+    async def unanswered(self, interaction: discord.Interaction[CmoBot]) -> None:
+        await flush_recent_questions(self._services)
+        embed, view = await unanswered_message(self._improvements, interaction.guild_id, self._lang(interaction), 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    async def suggestions(self, interaction: discord.Interaction) -> None:
-        await settle(self._services)
-        embed, view = await suggestions_message(self._loop, interaction.guild_id, self._lang(interaction), 0)
+    async def suggestions(self, interaction: discord.Interaction[CmoBot]) -> None:
+        await flush_recent_questions(self._services)
+        embed, view = await suggestions_message(self._improvements, interaction.guild_id, self._lang(interaction), 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    async def export_questions(self, interaction: discord.Interaction, days: int) -> None:
+    async def export_questions(self, interaction: discord.Interaction[CmoBot], days: int) -> None:
         lang = self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await settle(self._services)
+        await flush_recent_questions(self._services)
         since = to_utc_iso(period_start(self._services.clock.now(), days))
-        rows = await self._loop.queries.export_rows(interaction.guild_id, since)
+        rows = await self._improvements.queries.export_rows(interaction.guild_id, since)
         data, written, truncated = await asyncio.to_thread(questions_csv, rows)
         message = t("ins_export_done", lang, days=days, rows=written)
         if truncated:

@@ -10,18 +10,20 @@ to the home guild. Components and forms, which no command check covers, call the
 from __future__ import annotations
 
 from collections.abc import Callable, Set
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.errors import NotHomeGuild, NotModerator
-from bot.features.common import services_of
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 T = TypeVar("T")
 
 
-def is_moderator(interaction: discord.Interaction, editor_role_ids: Set[int]) -> bool:
+def is_moderator(interaction: discord.Interaction[CmoBot], editor_role_ids: Set[int]) -> bool:
     if interaction.guild_id is None:
         return False
     if interaction.permissions.manage_guild:
@@ -29,22 +31,22 @@ def is_moderator(interaction: discord.Interaction, editor_role_ids: Set[int]) ->
     return not editor_role_ids.isdisjoint(member_role_ids(interaction))
 
 
-def member_role_ids(interaction: discord.Interaction) -> set[int]:
+def member_role_ids(interaction: discord.Interaction[CmoBot]) -> set[int]:
     """The role ids Discord sent with the interaction. The bot keeps no guild cache (no
     intents), so `Member.roles`, which looks roles up in that cache, would be empty."""
     return {int(role_id) for role_id in getattr(interaction.user, "_roles", ())}
 
 
-def ensure_moderator(interaction: discord.Interaction) -> bool:
+def ensure_moderator(interaction: discord.Interaction[CmoBot]) -> bool:
     """True for a moderator; raises NotModerator otherwise."""
-    if not is_moderator(interaction, services_of(interaction).settings.editor_role_ids):
+    if not is_moderator(interaction, interaction.client.services.settings.editor_role_ids):
         raise NotModerator()
     return True
 
 
-def ensure_home_guild(interaction: discord.Interaction) -> bool:
+def ensure_home_guild(interaction: discord.Interaction[CmoBot]) -> bool:
     """True in the home guild; raises NotHomeGuild elsewhere, and when there is none."""
-    home_guild_id = services_of(interaction).settings.home_guild_id
+    home_guild_id = interaction.client.services.settings.home_guild_id
     if home_guild_id is None or interaction.guild_id != home_guild_id:
         raise NotHomeGuild()
     return True

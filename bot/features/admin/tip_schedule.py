@@ -9,23 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from rapidfuzz import fuzz, process
 
+from bot.features.admin.panel import PanelBase
 from bot.features.admin.tip_labels import error_label, schedule_label, when_label
-from bot.features.common import NO_MENTIONS, interaction_lang, quote_user_text, to_embed
+from bot.features.common import NO_MENTIONS, quote_user_text, to_embed
 from bot.features.messages import tip_message
 from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT
 from bot.i18n import t
 from bot.knowledge.model import Lang, as_lang
 from bot.limits import AUTOCOMPLETE_LIMIT, FIELD_VALUE_LIMIT
-from bot.render import COLOUR, GREY
 from bot.services import Services
 from bot.text_fit import clip
 from bot.tips.planner import schedule_of
 from bot.tips.schedule import Schedule, ScheduleError, days_spec, zone_names
+from bot.topic_embeds import COLOUR, GREY
+
+if TYPE_CHECKING:
+    from bot.app import CmoBot
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +70,7 @@ class TipChannel(app_commands.Transformer):
     def channel_types(self) -> list[discord.ChannelType]:
         return list(TEXT_CHANNEL_TYPES)
 
-    async def transform(self, interaction: discord.Interaction, value: object, /) -> object:
+    async def transform(self, interaction: discord.Interaction[CmoBot], value: object, /) -> object:
         return value
 
 
@@ -99,19 +104,16 @@ def timezone_matches(current: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]
     return list(dict.fromkeys(ranked))[:limit]
 
 
-class TipSchedulePanel:
+class TipSchedulePanel(PanelBase):
     def __init__(self, services: Services, bot: discord.Client):
-        self._services = services
+        super().__init__(services)
         self._bot = bot
         self._repo = services.tip_schedules
         self._planner = services.planner
 
-    def _lang(self, interaction: discord.Interaction) -> Lang:
-        return interaction_lang(interaction, self._services.settings.default_lang)
-
     async def set(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CmoBot],
         channel: app_commands.AppCommandChannel,
         time: str,
         days: str,
@@ -161,7 +163,7 @@ class TipSchedulePanel:
         await _reply(interaction, "\n\n".join(lines))
 
     async def _bot_permissions(
-        self, interaction: discord.Interaction, channel: app_commands.AppCommandChannel
+        self, interaction: discord.Interaction[CmoBot], channel: app_commands.AppCommandChannel
     ) -> discord.Permissions | None:
         """The bot's permissions in `channel`, or None when they cannot be known.
 
@@ -189,7 +191,7 @@ class TipSchedulePanel:
             return None
         return full.permissions_for(me)
 
-    async def off(self, interaction: discord.Interaction) -> None:
+    async def off(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = self._lang(interaction)
         guild_id = interaction.guild_id or 0
         stopped = await self._repo.disable(guild_id, self._services.clock.now())
@@ -198,7 +200,7 @@ class TipSchedulePanel:
             self._bot.dispatch(SCHEDULE_CHANGED_EVENT, guild_id)
         await _reply(interaction, t("tips_off_done" if stopped else "tips_off_none", lang))
 
-    async def status(self, interaction: discord.Interaction) -> None:
+    async def status(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = self._lang(interaction)
         stored = await self._repo.get(interaction.guild_id or 0)
         if stored is None:
@@ -237,7 +239,7 @@ class TipSchedulePanel:
         }
         await _reply(interaction, embed=to_embed(embed))
 
-    async def preview(self, interaction: discord.Interaction) -> None:
+    async def preview(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = self._lang(interaction)
         guild_id = interaction.guild_id or 0
         stored = await self._repo.get(guild_id)
@@ -255,7 +257,7 @@ class TipSchedulePanel:
 
 
 async def _reply(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[CmoBot],
     content: str | None = None,
     *,
     embed: discord.Embed | None = None,

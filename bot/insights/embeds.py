@@ -1,4 +1,4 @@
-"""Insights -> embeds, as plain dicts (like bot/render.py): pure functions within Discord's limits.
+"""Insights -> embeds, as plain dicts (like bot/topic_embeds.py): pure functions within Discord's limits.
 
 User text (questions) arrives here already made safe by the Discord layer's quoting function,
 passed in as `quote`, so this module needs no Discord library.
@@ -14,8 +14,8 @@ from bot.insights.stats import Stats
 from bot.insights.suggestions import Suggestion
 from bot.knowledge.model import Lang, Topic
 from bot.limits import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT
-from bot.render import COLOUR, GREY, Embed
 from bot.text_fit import clip, pack_lines
+from bot.topic_embeds import COLOUR, GREY, Embed
 
 PER_DAY_LINES = 14
 QUEUE_PREVIEW = 5
@@ -25,18 +25,18 @@ CHART_NAME = "questions.png"
 Quote = Callable[..., str]
 
 
-def _lines(lines: Sequence[str], lang: Lang) -> str:
+def field_value(lines: Sequence[str], lang: Lang) -> str:
     """A field value from lines, cut at a line so it stays within the limit."""
     return "\n".join(pack_lines(lines, FIELD_VALUE_LIMIT)) or t("ins_stats_none", lang)
 
 
-def _title(topics: Mapping[str, Topic], topic_id: str, lang: Lang) -> str:
+def topic_title(topics: Mapping[str, Topic], topic_id: str, lang: Lang) -> str:
     topic = topics.get(topic_id)
     return topic.title.get(lang) if topic else topic_id
 
 
-def _share(value: float | None) -> str:
-    return f"{value or 0:.0%}"
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
 
 
 def stats_embed(stats: Stats, days: int, topics: Mapping[str, Topic], lang: Lang, quote: Quote) -> Embed:
@@ -46,29 +46,29 @@ def stats_embed(stats: Stats, days: int, topics: Mapping[str, Topic], lang: Lang
             lang,
             asked=stats.asked,
             answered=stats.answered,
-            answered_share=_share(stats.answered_share),
+            answered_share=_percent(stats.share(stats.answered)),
             guessed=stats.guessed,
-            guessed_share=_share(stats.guessed_share),
+            guessed_share=_percent(stats.share(stats.guessed)),
             unanswered=stats.unanswered,
-            unanswered_share=_share(stats.unanswered_share),
+            unanswered_share=_percent(stats.share(stats.unanswered)),
         )
     else:
         description = t("ins_stats_empty", lang)
     per_day = [f"`{day.day}`  {day.answered} / {day.guessed} / {day.unanswered}" for day in stats.days[-PER_DAY_LINES:]]
-    top = [f"{n}× {_title(topics, topic_id, lang)}" for topic_id, n in stats.top_topics]
+    top = [f"{n}× {topic_title(topics, topic_id, lang)}" for topic_id, n in stats.top_topics]
     unanswered = [f'{group.count}× "{quote(group.text, 120)}"' for group in stats.top_unanswered]
-    rated = [f"{_title(topics, r.topic_id, lang)}: 👍 {r.up} · 👎 {r.down}" for r in stats.lowest_rated]
+    rated = [f"{topic_title(topics, r.topic_id, lang)}: 👍 {r.up} · 👎 {r.down}" for r in stats.lowest_rated]
     guesses = _guess_lines(stats, topics, lang)
     embed: Embed = {
         "title": t("ins_stats_title", lang, days=days),
         "description": description,
         "color": COLOUR,
         "fields": [
-            {"name": t("ins_stats_per_day", lang), "value": _lines(per_day, lang), "inline": True},
-            {"name": t("ins_stats_top_topics", lang), "value": _lines(top, lang), "inline": True},
-            {"name": t("ins_stats_guesses", lang), "value": _lines(guesses, lang), "inline": False},
-            {"name": t("ins_stats_top_unanswered", lang), "value": _lines(unanswered, lang), "inline": False},
-            {"name": t("ins_stats_lowest_rated", lang), "value": _lines(rated, lang), "inline": False},
+            {"name": t("ins_stats_per_day", lang), "value": field_value(per_day, lang), "inline": True},
+            {"name": t("ins_stats_top_topics", lang), "value": field_value(top, lang), "inline": True},
+            {"name": t("ins_stats_guesses", lang), "value": field_value(guesses, lang), "inline": False},
+            {"name": t("ins_stats_top_unanswered", lang), "value": field_value(unanswered, lang), "inline": False},
+            {"name": t("ins_stats_lowest_rated", lang), "value": field_value(rated, lang), "inline": False},
         ],
         "image": {"url": f"attachment://{CHART_NAME}"},
         "footer": {"text": t("ins_stats_footer", lang)},
@@ -83,7 +83,7 @@ def _guess_lines(stats: Stats, topics: Mapping[str, Topic], lang: Lang) -> list[
         return []
     lines = [t("ins_stats_guesses_total", lang, count=stats.guessed, up=stats.guesses_up, down=stats.guesses_down)]
     for guess in stats.guesses[:TOP_GUESSES]:
-        title = _title(topics, guess.topic_id, lang)
+        title = topic_title(topics, guess.topic_id, lang)
         lines.append(t("ins_stats_guess_line", lang, topic=title, count=guess.guesses, up=guess.up, down=guess.down))
     return lines
 
@@ -92,7 +92,7 @@ def _guess_mark(group: QuestionGroup, topics: Mapping[str, Topic] | None, lang: 
     """ " (best guess: <topic>, 👎)" for a group in the queue because a guess was rated down."""
     if group.rejected_guess is None:
         return ""
-    return " " + t("ins_rejected_guess", lang, topic=_title(topics or {}, group.rejected_guess, lang))
+    return " " + t("ins_rejected_guess", lang, topic=topic_title(topics or {}, group.rejected_guess, lang))
 
 
 def group_embed(
@@ -120,7 +120,7 @@ def group_embed(
     following = [*groups[position + 1 :], *groups[:position]][:QUEUE_PREVIEW]
     if following:
         lines = [f'{other.count}× "{quote(other.text, 100)}"{_guess_mark(other, topics, lang)}' for other in following]
-        embed["fields"].append({"name": t("ins_also_open", lang), "value": _lines(lines, lang)})
+        embed["fields"].append({"name": t("ins_also_open", lang), "value": field_value(lines, lang)})
     return embed
 
 
@@ -137,7 +137,11 @@ def suggestion_embed(
         return {"description": head + t("ins_suggestions_none", lang), "color": GREY}
     item = suggestions[position]
     body = t(
-        "ins_suggestion_body", lang, users=item.users, topic=_title(topics, item.topic_id, lang), language=item.lang
+        "ins_suggestion_body",
+        lang,
+        users=item.users,
+        topic=topic_title(topics, item.topic_id, lang),
+        language=item.lang,
     )
     return {
         "title": t("ins_suggestion_title", lang, index=position + 1, total=len(suggestions)),

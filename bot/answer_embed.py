@@ -11,8 +11,8 @@ from bot.i18n import t
 from bot.knowledge.model import Lang, Topic
 from bot.knowledge.search import Answer
 from bot.limits import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, TITLE_LIMIT
-from bot.render import Embed, embed_length, topic_embed
 from bot.text_fit import clip
+from bot.topic_embeds import Embed, embed_length, topic_embed
 
 
 def answer_embed(topic: Topic, answer: Answer, lang: Lang) -> Embed:

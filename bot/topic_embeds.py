@@ -12,18 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot import limits
+from bot.cli_text import source_line
 from bot.i18n import t
 from bot.knowledge.model import Lang, Tip, Topic
-from bot.limits import (
-    DESCRIPTION_LIMIT,
-    EMBED_TOTAL_LIMIT,
-    FIELD_COUNT_LIMIT,
-    FIELD_NAME_LIMIT,
-    FIELD_VALUE_LIMIT,
-    FOOTER_LIMIT,
-    TITLE_LIMIT,
-)
-from bot.render_text import source_line
 from bot.text_fit import clip, pack_lines
 
 COLOUR = 0xE4572E
@@ -62,13 +54,13 @@ def topic_embed(topic: Topic, lang: Lang) -> Embed:
     """The full answer for one topic: summary and body, sections as fields, tables as rows,
     sources in the footer."""
     embed: Embed = {
-        "title": clip(topic.title.get(lang), TITLE_LIMIT),
-        "description": clip(f"**{topic.summary.get(lang)}**\n\n{topic.body.get(lang)}", DESCRIPTION_LIMIT),
+        "title": clip(topic.title.get(lang), limits.TITLE_LIMIT),
+        "description": clip(f"**{topic.summary.get(lang)}**\n\n{topic.body.get(lang)}", limits.DESCRIPTION_LIMIT),
         "color": CATEGORY_COLOURS.get(topic.category, COLOUR),
         "fields": [],
     }
     footer = t("sources", lang) + ": " + "; ".join(source_line(source, lang) for source in topic.sources)
-    embed["footer"] = {"text": clip(footer, FOOTER_LIMIT)}
+    embed["footer"] = {"text": clip(footer, limits.FOOTER_LIMIT)}
     _add_fields_within_limits(embed, topic_fields(topic, lang), more=t("more_hint", lang, topic=topic.id))
     return embed
 
@@ -91,25 +83,25 @@ def topic_fields(topic: Topic, lang: Lang) -> list[tuple[str, str]]:
 
 def _add_fields_within_limits(embed: Embed, fields: list[tuple[str, str]], more: str) -> None:
     for index, (name, value) in enumerate(fields):
-        name, value = clip(name, FIELD_NAME_LIMIT), clip(value, FIELD_VALUE_LIMIT)
-        room = EMBED_TOTAL_LIMIT - embed_length(embed) - len(more) - 2
-        if index >= FIELD_COUNT_LIMIT - 1 or len(name) + len(value) > room:
-            embed["description"] = clip(embed["description"] + "\n\n" + more, DESCRIPTION_LIMIT)
+        name, value = clip(name, limits.FIELD_NAME_LIMIT), clip(value, limits.FIELD_VALUE_LIMIT)
+        room = limits.EMBED_TOTAL_LIMIT - embed_length(embed) - len(more) - 2
+        if index >= limits.FIELD_COUNT_LIMIT - 1 or len(name) + len(value) > room:
+            embed["description"] = clip(embed["description"] + "\n\n" + more, limits.DESCRIPTION_LIMIT)
             break
         embed["fields"].append({"name": name, "value": value, "inline": False})
-    overflow = embed_length(embed) - EMBED_TOTAL_LIMIT
+    overflow = embed_length(embed) - limits.EMBED_TOTAL_LIMIT
     if overflow > 0:  # only with extreme descriptions: shorten the text itself
         embed["description"] = clip(embed["description"], max(1, len(embed["description"]) - overflow))
 
 
 def tip_embed(tip: Tip, topic: Topic | None, lang: Lang) -> Embed:
     embed: Embed = {
-        "title": clip("💡 " + t("tip_title", lang), TITLE_LIMIT),
-        "description": clip(tip.text.get(lang), DESCRIPTION_LIMIT),
+        "title": clip("💡 " + t("tip_title", lang), limits.TITLE_LIMIT),
+        "description": clip(tip.text.get(lang), limits.DESCRIPTION_LIMIT),
         "color": COLOUR,
     }
     if topic is not None:
-        embed["footer"] = {"text": clip(t("tip_footer", lang, title=topic.title.get(lang)), FOOTER_LIMIT)}
+        embed["footer"] = {"text": clip(t("tip_footer", lang, title=topic.title.get(lang)), limits.FOOTER_LIMIT)}
     return embed
 
 
@@ -117,15 +109,15 @@ def no_match_embed(quoted_question: str, suggestions: list[Topic], lang: Lang) -
     """`quoted_question` must already be escaped for display by the caller; links in it are
     made unclickable here."""
     embed: Embed = {
-        "title": clip(t("no_match_title", lang), TITLE_LIMIT),
-        "description": clip(f"> {unlinked(quoted_question)}\n\n{t('no_match', lang)}", DESCRIPTION_LIMIT),
+        "title": clip(t("no_match_title", lang), limits.TITLE_LIMIT),
+        "description": clip(f"> {unlinked(quoted_question)}\n\n{t('no_match', lang)}", limits.DESCRIPTION_LIMIT),
         "color": GREY,
         "fields": [],
     }
     if suggestions:
         value = "\n".join(f"• {topic.title.get(lang)}" for topic in suggestions)
         embed["fields"].append(
-            {"name": t("suggestions", lang), "value": clip(value, FIELD_VALUE_LIMIT), "inline": False}
+            {"name": t("suggestions", lang), "value": clip(value, limits.FIELD_VALUE_LIMIT), "inline": False}
         )
     return embed
 
@@ -146,15 +138,17 @@ def compare_embed(topic: Topic, role: str | None, lang: Lang) -> Embed:
     columns, rows = comparison_rows(topic, lang)
     roles = list(rows) if role is None else [role.upper(), "CMO"]
     title = t("compare_all_title", lang) if role is None else t("compare_title", lang, role=role.upper())
-    embed: Embed = {"title": clip(title, TITLE_LIMIT), "color": CATEGORY_COLOURS["c-suite"], "fields": []}
+    embed: Embed = {"title": clip(title, limits.TITLE_LIMIT), "color": CATEGORY_COLOURS["c-suite"], "fields": []}
     for name in dict.fromkeys(roles):
         if name not in rows:
             continue
         cells = rows[name]
         value = "\n".join(f"**{column}:** {cell}" for column, cell in zip(columns[1:], cells[1:], strict=True))
-        embed["fields"].append({"name": clip(cells[0], FIELD_NAME_LIMIT), "value": clip(value, FIELD_VALUE_LIMIT)})
+        embed["fields"].append(
+            {"name": clip(cells[0], limits.FIELD_NAME_LIMIT), "value": clip(value, limits.FIELD_VALUE_LIMIT)}
+        )
     footer = t("sources", lang) + ": " + "; ".join(source_line(source, lang) for source in topic.sources)
-    embed["footer"] = {"text": clip(footer, FOOTER_LIMIT)}
+    embed["footer"] = {"text": clip(footer, limits.FOOTER_LIMIT)}
     return embed
 
 
@@ -169,30 +163,7 @@ def topics_overview_embed(counts: dict[str, int], lang: Lang) -> Embed:
 def category_embed(category: str, topics: list[Topic], lang: Lang) -> Embed:
     lines = [f"• **{topic.title.get(lang)}** — {topic.summary.get(lang)}" for topic in topics]
     return {
-        "title": clip(t(f"category_{category}", lang), TITLE_LIMIT),
-        "description": "\n".join(pack_lines(lines, DESCRIPTION_LIMIT)).strip(),
+        "title": clip(t(f"category_{category}", lang), limits.TITLE_LIMIT),
+        "description": "\n".join(pack_lines(lines, limits.DESCRIPTION_LIMIT)).strip(),
         "color": CATEGORY_COLOURS.get(category, COLOUR),
-    }
-
-
-HELP_COMMANDS = (
-    ("ask", "vraag"),
-    ("explain", "uitleg"),
-    ("compare", "vergelijk"),
-    ("topics", "onderwerpen"),
-    ("tip", "tip"),
-)
-
-
-def help_embed(lang: Lang) -> Embed:
-    fields = [
-        {"name": f"/{dutch if lang == 'nl' else english}", "value": t(f"help_{english}", lang), "inline": False}
-        for english, dutch in HELP_COMMANDS
-    ]
-    return {
-        "title": t("help_title", lang),
-        "description": t("help_intro", lang),
-        "color": COLOUR,
-        "fields": fields,
-        "footer": {"text": t("help_footer", lang)},
     }

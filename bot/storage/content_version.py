@@ -1,0 +1,59 @@
+"""The version of the live content, shared by every process over one database.
+
+Every change to what the bot answers from (a live edit or revert, a learned alias attached
+or removed, a reload of the files) bumps ``meta.content_version`` in the same transaction as
+the change itself. On PostgreSQL the same transaction sends ``NOTIFY cmo_content``, which
+PostgreSQL delivers only on commit: a process that hears it reloads, and never reloads
+before the change is visible to it. A process that missed notifications (its listening
+connection dropped) compares versions when it reconnects and once a minute, so the number
+is the truth and the notification only a shortcut.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot.storage.database import Database, Transaction
+
+CHANNEL = "cmo_content"
+VERSION_KEY = "content_version"
+
+# What another process must reload: "overlay" (edits and aliases, from the database) or
+# "files" (the YAML content, from its own disk, and then the overlay).
+ChangeKind = Literal["overlay", "files"]
+KINDS: tuple[ChangeKind, ...] = ("overlay", "files")
+
+
+async def bump_content_version(tx: Transaction, kind: ChangeKind) -> int:
+    """Count one change inside the caller's transaction and tell the other processes on commit."""
+    row = await tx.fetchone(
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ? RETURNING value",
+        (VERSION_KEY,),
+    )
+    if row is None:  # a database from before migration 0008 was applied in this process
+        await tx.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (VERSION_KEY,))
+        version = 1
+    else:
+        version = int(row[0])
+    if tx.dialect == "postgresql":
+        await tx.fetchone("SELECT pg_notify(?, ?)", (CHANNEL, f"{version}:{kind}"))
+    return version
+
+
+async def record_change(db: Database, kind: ChangeKind) -> int:
+    """A change made outside the database (the files were reloaded), counted on its own."""
+    async with db.transaction() as tx:
+        return await bump_content_version(tx, kind)
+
+
+async def content_version(db: Database) -> int:
+    row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,))
+    return int(row[0]) if row is not None else 0
+
+
+def parse_notification(payload: str) -> tuple[int, ChangeKind] | None:
+    """``"12:files"`` as (12, "files"); None for anything else (never trust a payload blindly)."""
+    number, _, kind = payload.partition(":")
+    if not number.isdigit() or kind not in KINDS:
+        return None
+    return int(number), "files" if kind == "files" else "overlay"
