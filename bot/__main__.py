@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         print(f"cmo-bot: invalid content:\n{exc}", file=sys.stderr)
         return 1
-    except StartupError as exc:
+    except CliExit as exc:
         code, message = exc.args
         print(f"cmo-bot: {message}", file=sys.stderr)
         return code
@@ -99,8 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-class StartupError(Exception):
-    """(exit code, message) for a database or hash-key problem found while opening the services."""
+class CliExit(Exception):
+    """(exit code, message) for a database or hash-key problem found while opening the services.
+    Not bot.app.StartupError, which is the running bot's: this one ends a CLI command."""
 
 
 def _startup_errors(handler: Callable[[argparse.Namespace, Settings], int]) -> Callable[..., int]:
@@ -113,11 +114,12 @@ def _startup_errors(handler: Callable[[argparse.Namespace, Settings], int]) -> C
         try:
             return handler(args, settings)
         except DatabaseOpenError as exc:
-            raise StartupError(1, f"CMO_DB_PATH: {exc}") from None
+            variable = "CMO_DATABASE_URL" if settings.database_url else "CMO_DB_PATH"
+            raise CliExit(1, f"{variable}: {exc}") from None
         except (StorageError, MigrationError) as exc:
-            raise StartupError(1, str(exc)) from None
+            raise CliExit(1, str(exc)) from None
         except HashKeyError as exc:
-            raise StartupError(2, str(exc)) from None
+            raise CliExit(2, str(exc)) from None
 
     return wrapped
 

@@ -215,3 +215,21 @@ async def test_identifies_of_two_processes_keep_discords_spacing(database_target
             taken.append((shard, clock[0]))
     times = [t for _, t in taken]
     assert all(later - earlier >= 5.0 for earlier, later in itertools.pairwise(times))
+
+
+def test_the_command_line_migrates_asks_and_checks_postgres(
+    postgres_url: str, cli_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    monkeypatch.setenv("CMO_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("CMO_HASH_SECRET", "een geheim van minstens zestien tekens")
+    assert main(["db", "migrate"]) == 0
+    assert "schema version" in capsys.readouterr().out
+    assert main(["health", "--db"]) == 0
+    assert main(["ask", "wat doet een cmo"]) == 0
+    assert "CMO" in capsys.readouterr().out
+    assert main(["db", "backup", str(cli_db.parent / "copy.dump")]) == 1
+    err = capsys.readouterr().err
+    assert "pg_dump" in err and "Traceback" not in err
+    assert not cli_db.exists()  # no SQLite file was made on the side

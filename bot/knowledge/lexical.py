@@ -290,6 +290,3 @@ class LexicalIndex:
             for topic_id in dict.fromkeys([*candidates, *resemblance])
         ]
         return sorted(hits, key=lambda hit: hit.bm25, reverse=True)
-
-    def close(self) -> None:
-        self._db.close()

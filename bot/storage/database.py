@@ -141,7 +141,7 @@ async def check_writable(target: str | os.PathLike[str], *, timeout_ms: int = 20
         from bot.storage.postgres_engine import check_writable as check_postgres
 
         return await check_postgres(str(target), timeout_ms=timeout_ms)
-    from bot.storage.sqlite_engine import check_writable as check_sqlite
+    from bot.storage.sqlite_health import check_writable as check_sqlite
 
     return await check_sqlite(target, timeout_ms=timeout_ms)
 
