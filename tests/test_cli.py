@@ -209,10 +209,15 @@ def test_health_fails_when_the_database_is_missing_and_does_not_create_it(cli_db
     assert not cli_db.exists()
 
 
-def test_health_fails_when_the_db_path_is_inside_a_file(tmp_path, cli_db, monkeypatch, capsys):
+@pytest.fixture
+def db_path_inside_a_file(tmp_path, cli_db, monkeypatch) -> None:
+    """CMO_DB_PATH names a file below a plain file, where no folder can be made."""
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("CMO_DB_PATH", str(blocker / "cmo-bot.sqlite3"))
+
+
+def test_health_fails_when_the_db_path_is_inside_a_file(db_path_inside_a_file, capsys):
     code, _, err = run(capsys, "health", "--db")
     assert code == 1
     assert "unhealthy" in err
@@ -230,10 +235,7 @@ def test_health_fails_when_the_folder_is_read_only(cli_db, capsys):
     assert "unhealthy" in err
 
 
-def test_db_migrate_fails_cleanly_when_the_path_is_inside_a_file(tmp_path, cli_db, monkeypatch, capsys):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("CMO_DB_PATH", str(blocker / "cmo-bot.sqlite3"))
+def test_db_migrate_fails_cleanly_when_the_path_is_inside_a_file(db_path_inside_a_file, capsys):
     code, _, err = run(capsys, "db", "migrate")
     assert code == 1
     assert "cmo-bot:" in err

@@ -8,7 +8,8 @@ which production maps to asyncio.sleep and tests to a ManualClock they move forw
 Exactly once comes from the database: every slot is claimed with an INSERT on its primary
 key before anything is sent (bot/storage/tip_schedules.py). Each guild is handled in its own
 try block, so a deleted channel or a bug in one guild never stops the others or the task.
-A 429 never reaches us: discord.py waits and retries rate-limited requests itself.
+A 429 never reaches us: discord.py waits and retries rate-limited requests itself. To meet
+few of them, posts go through a pacer (bot/tips/pacing.py) below Discord's global limit.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.features.common import NO_MENTIONS
 from bot.features.messages import tip_message
 from bot.knowledge.model import Tip, as_lang
 from bot.storage.tip_schedules import StoredSchedule
+from bot.tips.pacing import PostPacer
 from bot.tips.planner import schedule_of
 from bot.tips.schedule import ScheduleError, Slot
 
@@ -81,6 +83,9 @@ class TipScheduler(commands.Cog):
         self._next_look: dict[int, datetime] = {}
         self._loaded_at: datetime | None = None
         self._dirty: set[int] = set()
+        # Spreads a burst (every guild at 09:00) below Discord's global rate limit; replaceable
+        # by tests and benchmarks with another rate.
+        self.pacer = PostPacer()
 
     async def cog_load(self) -> None:
         self._task = asyncio.create_task(self._run(), name="tip-scheduler")
@@ -209,6 +214,8 @@ class TipScheduler(commands.Cog):
             await self._repo.record_error(stored.guild_id, "no_tips", now)
             return
         pick, tip = picked
+        # Paced before the claim: a process stopped while waiting leaves no claimed, unsent slot.
+        await self.pacer.wait()
         claimed = await self._repo.claim(stored.guild_id, slot.key, slot.due, stored.channel_id, tip.id, now)
         self.planner.remember(stored.guild_id, slot.key)
         if not claimed:

@@ -222,19 +222,11 @@ class InteractionsMixin:
         ``options`` is ``{name: value}`` (typed via the synced command) or a raw option list.
         ``guild_id=None`` means a DM."""
         return await self._command_interaction(
-            IT_APPLICATION_COMMAND,
-            name,
-            options,
-            guild_id,
-            user=user,
-            channel_id=channel_id,
-            locale=locale,
-            guild_locale=guild_locale,
-            member_permissions=member_permissions,
-            member_roles=member_roles,
-            app_permissions=app_permissions,
-            context=context,
-        )
+            IT_APPLICATION_COMMAND, name, options, guild_id,
+            user=user, channel_id=channel_id, locale=locale, guild_locale=guild_locale,
+            member_permissions=member_permissions, member_roles=member_roles,
+            app_permissions=app_permissions, context=context,
+        )  # fmt: skip
 
     async def autocomplete(
         self,
@@ -253,16 +245,9 @@ class InteractionsMixin:
         if focused is None and isinstance(options, dict):
             focused = next(iter(options))
         return await self._command_interaction(
-            IT_AUTOCOMPLETE,
-            name,
-            options,
-            guild_id,
-            focused=focused,
-            user=user,
-            channel_id=channel_id,
-            locale=locale,
-            member_permissions=member_permissions,
-        )
+            IT_AUTOCOMPLETE, name, options, guild_id, focused=focused,
+            user=user, channel_id=channel_id, locale=locale, member_permissions=member_permissions,
+        )  # fmt: skip
 
     async def context_menu(
         self,

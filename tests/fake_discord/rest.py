@@ -1,5 +1,6 @@
 """REST routing: the route table, request recording, authorisation, Discord's JSON and error bodies,
-rate-limit headers and the 429s a test asks for with ``rate_limit_next``.
+rate-limit headers and the 429s a test asks for with ``rate_limit_next`` or, with ``rate_limits=``,
+Discord's standing limits (``rate_limits.py``).
 
 It exists so every REST handler elsewhere only says what Discord answers; how a request is matched,
 recorded, refused or rate limited is decided here once.
@@ -23,10 +24,14 @@ from .protocol import (
     RecordedFile,
     RecordedRequest,
 )
+from .rate_limits import RateLimits
 
 
 class RestMixin:
     """REST dispatch of ``FakeDiscord``; the handlers live in the other mixins."""
+
+    #: Discord's standing REST limits (``rate_limits.py``); None answers everything at once.
+    rate_limits: RateLimits | None = None
 
     def _init_rest(self) -> None:
         self.requests: list[RecordedRequest] = []
@@ -197,6 +202,9 @@ class RestMixin:
                 rule.hits += 1
                 return self._finish(rec, self._rate_limited(rec, rule))
         self._rate_limits = [r for r in self._rate_limits if r.count > 0]
+        verdict = self.rate_limits.check(request.method, template, params) if self.rate_limits else None
+        if verdict is not None and verdict.refused:
+            return self._finish(rec, self._rate_limited(rec, verdict.rule(request.method, template)), verdict.headers)
 
         if auth and request.headers.get("Authorization") != f"Bot {self.token}":
             return self._finish(rec, self._error(rec, 401, 0, "401: Unauthorized"))
@@ -204,12 +212,15 @@ class RestMixin:
             resp = await handler(rec, **params)
         except HTTPError as err:
             resp = self._error(rec, err.status, err.code, err.message, err.errors)
-        return self._finish(rec, resp)
+        return self._finish(rec, resp, verdict.headers if verdict else None)
 
-    def _finish(self, rec: RecordedRequest, resp: web.Response) -> web.Response:
+    def _finish(
+        self, rec: RecordedRequest, resp: web.Response, limit_headers: dict[str, str] | None = None
+    ) -> web.Response:
         rec.status = resp.status
         if 400 <= resp.status < 500 and resp.status != 429:
             self.client_errors.append(rec)
+        resp.headers.update(limit_headers or {})
         for k, v in self._ratelimit_headers(rec.route).items():
             resp.headers.setdefault(k, v)
         self._notify()

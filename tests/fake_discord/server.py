@@ -7,6 +7,7 @@ its own module:
 
 * ``gateway.py``: websocket, compression, sessions, RESUME/replay, intents;
 * ``rest.py``: routing, recording, auth, error bodies, rate limits (429s);
+* ``rate_limits.py``: Discord's standing REST limits, on with ``rate_limits=RateLimits()``;
 * ``application.py``: application info and command sync;
 * ``guilds.py``: guild, channel, member and user lookups and routes;
 * ``messages.py``: the message store and the channel message routes;
@@ -44,6 +45,7 @@ from .protocol import (
     RecordedFile,
     RecordedRequest,
 )
+from .rate_limits import RateLimits
 from .responses import Interaction, ResponsesMixin
 from .rest import RestMixin
 
@@ -80,8 +82,10 @@ class FakeDiscord(
         compression_level: int = 6,
         patch_discord: bool = True,
         validate: bool = True,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self._snow = SnowflakeFactory()
+        self.rate_limits = rate_limits  # Discord's REST limits (rate_limits.py); None: off
         self.token = token
         self.bot_user_id: int = bot_user_id or self._snow.next()
         self.application_id: int = application_id or self.bot_user_id
@@ -181,7 +185,7 @@ class FakeDiscord(
 
     @property
     def resume_gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway/resume"
+        return f"{self.gateway_url}/resume"
 
     def _spawn(self, coro) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coro)
