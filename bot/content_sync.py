@@ -19,7 +19,13 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.storage.content_version import CHANNEL, ChangeKind, content_version, parse_notification, record_change
+from bot.storage.content_version import (
+    CHANNEL,
+    ChangeKind,
+    content_version,
+    parse_notification,
+    record_change,
+)
 from bot.storage.database import Database, Listener
 
 log = logging.getLogger(__name__)
@@ -94,8 +100,10 @@ class ContentSync:
         if parsed is None:
             log.warning("ignored a content notification with an unknown payload")
             return
-        version, kind = parsed
-        if version > self.loaded_version:
+        version, kind, sender = parsed
+        if sender and sender == self._db.sender and version == self.loaded_version + 1:
+            self.loaded_version = version  # our own change, already live here
+        elif version > self.loaded_version:
             self._spawn(self._catch_up_logged(kind))
 
     def _on_lost(self) -> None:

@@ -233,3 +233,31 @@ def test_the_command_line_migrates_asks_and_checks_postgres(
     err = capsys.readouterr().err
     assert "pg_dump" in err and "Traceback" not in err
     assert not cli_db.exists()  # no SQLite file was made on the side
+
+
+async def test_a_process_does_not_reload_for_its_own_change(postgres_url: str) -> None:
+    # The editor already changed this process's content before storing the change; reloading
+    # on its own NOTIFY would rebuild the index for nothing after every edit.
+    from bot.content_sync import ContentSync
+    from bot.storage.aliases import AliasRepository
+
+    async with await open_database(postgres_url) as one, await open_database(postgres_url) as two:
+        reloads: list[str] = []
+        heard = asyncio.Event()
+
+        async def reload() -> None:
+            reloads.append("overlay")
+            heard.set()
+
+        sync = ContentSync(one, reload, reload, poll_seconds=3600)
+        await sync.start()
+        try:
+            for db, key in ((one, "own"), (two, "theirs")):
+                await AliasRepository(db).attach(
+                    topic_id="cmo-skills", lang="nl", alias=key, group_key=key, guild_id=1, source="unanswered"
+                )
+            async with asyncio.timeout(1):
+                await heard.wait()
+            assert reloads == ["overlay"] and sync.loaded_version == 2
+        finally:
+            await sync.close()

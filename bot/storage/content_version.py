@@ -36,7 +36,7 @@ async def bump_content_version(tx: Transaction, kind: ChangeKind) -> int:
     else:
         version = int(row[0])
     if tx.dialect == "postgresql":
-        await tx.fetchone("SELECT pg_notify(?, ?)", (CHANNEL, f"{version}:{kind}"))
+        await tx.fetchone("SELECT pg_notify(?, ?)", (CHANNEL, f"{version}:{kind}:{tx.sender}"))
     return version
 
 
@@ -51,9 +51,11 @@ async def content_version(db: Database) -> int:
     return int(row[0]) if row is not None else 0
 
 
-def parse_notification(payload: str) -> tuple[int, ChangeKind] | None:
-    """``"12:files"`` as (12, "files"); None for anything else (never trust a payload blindly)."""
-    number, _, kind = payload.partition(":")
+def parse_notification(payload: str) -> tuple[int, ChangeKind, str] | None:
+    """``"12:files:ab12"`` as (12, "files", "ab12"); None for anything else (never trust a
+    payload blindly)."""
+    number, _, rest = payload.partition(":")
+    kind, _, sender = rest.partition(":")
     if not number.isdigit() or kind not in KINDS:
         return None
-    return int(number), "files" if kind == "files" else "overlay"
+    return int(number), "files" if kind == "files" else "overlay", sender

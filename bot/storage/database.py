@@ -56,6 +56,10 @@ class Transaction(Protocol):
     """Statements inside one write transaction (see :meth:`Database.transaction`)."""
 
     dialect: Dialect
+    # Names the Database (the process) in its notifications: it made those changes to its own
+    # content already (the editor and the improvement loop change the store, then store the
+    # change), so its own notification needs no reload.
+    sender: str
 
     async def execute(self, sql: str, params: Params = ()) -> int: ...
 
@@ -74,6 +78,7 @@ class Database(Protocol):
     """An open, migrated database of either engine."""
 
     dialect: Dialect
+    sender: str  # see Transaction.sender
 
     @property
     def location(self) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Literal, Self
@@ -59,8 +60,9 @@ class PostgresTransaction:
 
     dialect: Literal["postgresql"] = "postgresql"
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, sender: str = "") -> None:
         self._conn = conn
+        self.sender = sender
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         with _constraints_named():
@@ -89,6 +91,7 @@ class PostgresDatabase:
         self._url = url
         self._schema_version = schema_version
         self._closed = False
+        self.sender = uuid.uuid4().hex[:12]
 
     @classmethod
     async def open(
@@ -124,7 +127,7 @@ class PostgresDatabase:
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-            yield PostgresTransaction(conn)
+            yield PostgresTransaction(conn, self.sender)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         async with self._pool.acquire() as conn:

@@ -72,6 +72,7 @@ class SqliteTransaction:
     """The statements of one BEGIN IMMEDIATE transaction on the shared connection."""
 
     dialect: Literal["sqlite"] = "sqlite"
+    sender = ""  # one process: nobody else to tell
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -105,6 +106,7 @@ class SqliteDatabase:
     """An open, migrated SQLite database. Make one with :meth:`open`."""
 
     dialect: Literal["sqlite"] = "sqlite"
+    sender = ""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path, schema_version: int) -> None:
         self._conn = conn
