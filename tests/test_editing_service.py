@@ -14,9 +14,8 @@ from bot.editing.form import EditRejected, form_values
 from bot.editing.service import ContentEditor, Editor, NothingChanged, UnknownRevision, UnknownTopic
 from bot.knowledge.loader import ContentError
 from bot.knowledge.store import ContentStore
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from bot.storage.revisions import NewRevision, RevisionRepository, live_overrides
-from bot.storage.sqlite_engine import SqliteDatabase
 
 REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 TOPIC = "cmo-skills"
@@ -30,8 +29,8 @@ def content_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with await SqliteDatabase.open(tmp_path / "bot.sqlite3") as database:
+async def db(database_target) -> AsyncIterator[Database]:
+    async with await open_database(database_target) as database:
         yield database
 
 

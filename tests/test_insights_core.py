@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.asking import answer_in
@@ -17,14 +15,14 @@ from bot.insights.stats import collect_stats, period_start
 from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
 from bot.storage.aliases import AliasRepository, learned_aliases_by_topic, load_learned
+from bot.storage.database import open_database
 from bot.storage.questions import QuestionRepository
-from bot.storage.sqlite_engine import SqliteDatabase
 from tests.insights_helpers import GUILD, NOW, OTHER, record
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
-    async with await SqliteDatabase.open(tmp_path / "core.sqlite3") as database:
+async def db(database_target):
+    async with await open_database(database_target) as database:
         yield database
 
 

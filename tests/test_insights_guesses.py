@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 
@@ -19,9 +18,8 @@ from bot.insights.queries import DayCount, InsightsQueries
 from bot.insights.stats import collect_stats
 from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from bot.storage.questions import QuestionRecord, QuestionRepository
-from bot.storage.sqlite_engine import SqliteDatabase
 from tests.insights_helpers import (
     GUILD,
     NOW,
@@ -41,8 +39,8 @@ def quote(text: str, limit: int = 1000) -> str:
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
-    async with await SqliteDatabase.open(tmp_path / "guesses.sqlite3") as database:
+async def db(database_target):
+    async with await open_database(database_target) as database:
         yield database
 
 

@@ -19,8 +19,7 @@ from bot.features.tip_scheduler import TipScheduler
 from bot.knowledge.loader import default_content_dir
 from bot.knowledge.store import ContentStore
 from bot.shards import ShardPlan
-from bot.storage.database import Database
-from bot.storage.sqlite_engine import SqliteDatabase
+from bot.storage.database import Database, open_database
 from bot.storage.tip_schedules import TipScheduleRepository
 from bot.tips.planner import TipPlanner
 
@@ -124,8 +123,8 @@ class Rig:
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path):
-    database = await SqliteDatabase.open(tmp_path / "tips.sqlite3")
+async def db(database_target):
+    database = await open_database(database_target)
     yield database
     await database.close()
 
@@ -266,8 +265,8 @@ async def test_a_restart_right_after_posting_does_not_post_again(rig):
     assert len(rig.bot.sent) == 1
 
 
-async def test_two_processes_on_one_database_post_a_slot_once(rig, db, store, tmp_path):
-    other_db = await SqliteDatabase.open(db.path)
+async def test_two_processes_on_one_database_post_a_slot_once(rig, db, store, database_target):
+    other_db = await open_database(database_target)
     other = Rig(other_db, store, rig.clock)
     try:
         await rig.schedule("09:00", "daily")

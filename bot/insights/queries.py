@@ -77,11 +77,12 @@ class InsightsQueries:
 
     async def per_day(self, guild_id: int, since: str) -> list[DayCount]:
         rows = await self._db.fetchall(
-            "SELECT day, SUM(outcome = 'answer') AS answered, SUM(outcome = 'guess') AS guessed, "
-            "SUM(outcome = 'none') AS unanswered FROM ("
+            "SELECT day, COUNT(CASE WHEN outcome = 'answer' THEN 1 END) AS answered, "
+            "COUNT(CASE WHEN outcome = 'guess' THEN 1 END) AS guessed, "
+            "COUNT(CASE WHEN outcome = 'none' THEN 1 END) AS unanswered FROM ("
             f"SELECT substr(asked_at, 1, 10) AS day, {outcome_sql()} AS outcome "
             "FROM questions WHERE guild_id = ? AND asked_at >= ? AND command = 'ask'"
-            ") GROUP BY day ORDER BY day",
+            ") AS asked GROUP BY day ORDER BY day",
             (guild_id, since),
         )
         return [DayCount(row["day"], int(row["answered"]), int(row["unanswered"]), int(row["guessed"])) for row in rows]
@@ -100,7 +101,8 @@ class InsightsQueries:
         """👍 and 👎 per topic on answers (not best guesses: a 👎 on a guess says the guess was
         wrong, not that the topic is bad); every user's rating of every answer counts once."""
         rows = await self._db.fetchall(
-            "SELECT q.topic_id, SUM(f.rating > 0) AS up, SUM(f.rating < 0) AS down "
+            "SELECT q.topic_id, COUNT(CASE WHEN f.rating > 0 THEN 1 END) AS up, "
+            "COUNT(CASE WHEN f.rating < 0 THEN 1 END) AS down "
             "FROM feedback f JOIN questions q ON q.id = f.question_id "
             "WHERE q.guild_id = ? AND q.asked_at >= ? AND q.topic_id IS NOT NULL "
             "AND (q.outcome IS NULL OR q.outcome = 'answer') GROUP BY q.topic_id",
@@ -113,7 +115,8 @@ class InsightsQueries:
         rows = await self._db.fetchall(
             "SELECT q.topic_id, COUNT(*) AS guesses, COALESCE(SUM(f.up), 0) AS up, COALESCE(SUM(f.down), 0) AS down "
             "FROM questions q LEFT JOIN ("
-            "SELECT question_id, SUM(rating > 0) AS up, SUM(rating < 0) AS down FROM feedback GROUP BY question_id"
+            "SELECT question_id, COUNT(CASE WHEN rating > 0 THEN 1 END) AS up, "
+            "COUNT(CASE WHEN rating < 0 THEN 1 END) AS down FROM feedback GROUP BY question_id"
             ") f ON f.question_id = q.id "
             "WHERE q.guild_id = ? AND q.asked_at >= ? AND q.command = 'ask' AND q.outcome = 'guess' "
             "AND q.topic_id IS NOT NULL GROUP BY q.topic_id",
@@ -142,7 +145,8 @@ class InsightsQueries:
             "COALESCE(f.up, 0) AS up, COALESCE(f.down, 0) AS down, "
             "CASE WHEN f.up > f.down THEN 1 WHEN f.down > f.up THEN -1 END AS rating "
             "FROM questions q LEFT JOIN ("
-            "SELECT question_id, SUM(rating > 0) AS up, SUM(rating < 0) AS down FROM feedback GROUP BY question_id"
+            "SELECT question_id, COUNT(CASE WHEN rating > 0 THEN 1 END) AS up, "
+            "COUNT(CASE WHEN rating < 0 THEN 1 END) AS down FROM feedback GROUP BY question_id"
             ") f ON f.question_id = q.id "
             "WHERE q.guild_id = ? AND q.asked_at >= ? ORDER BY q.asked_at, q.id",
             (guild_id, since),
