@@ -28,7 +28,7 @@ from bot.ops.health import HealthServer
 from bot.ops.metrics import Metrics
 from bot.runtime import settle_heap
 from bot.services import Services
-from bot.storage.meta import set_meta
+from bot.storage.meta import HEALTH_MARK, set_meta
 from bot.storage.timestamps import utc_now_iso
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ class CmoBot(commands.AutoShardedBot):
         if not self.gateway_connected or self.is_closed():
             problems.append("gateway not connected")
         try:
-            await set_meta(self.services.db, "health_checked_at", utc_now_iso())
+            await set_meta(self.services.db, HEALTH_MARK, utc_now_iso())
         except Exception as exc:
             problems.append(f"database does not accept writes: {exc}")
         if self.services.writer.last_error:

@@ -113,13 +113,13 @@ class ContentSync:
             self._spawn(self._reconnect())
 
     async def _reconnect(self) -> None:
-        for attempt in range(10_000):
-            if self._closed.is_set():
-                return
+        attempt = 0
+        while not self._closed.is_set():
             try:
                 await self._listen()
             except Exception as exc:  # the server may be restarting: keep trying, calmly
                 delay = RECONNECT_SECONDS[min(attempt, len(RECONNECT_SECONDS) - 1)]
+                attempt += 1
                 log.debug("listening again failed (%s); next try in %.1f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 continue

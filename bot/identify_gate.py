@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.storage.database import Database
+from bot.storage.meta import get_meta, set_meta
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +52,11 @@ class IdentifyGate:
         waited = 0.0
         while True:
             async with self._db.transaction() as tx:
-                row = await tx.fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+                last = await get_meta(tx, key)
                 now = self._now()
-                free_at = float(row[0]) + self._window if row is not None else 0.0
+                free_at = float(last) + self._window if last is not None else 0.0
                 if now >= free_at:
-                    await tx.execute(
-                        "INSERT INTO meta (key, value) VALUES (?, ?) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        (key, repr(now)),
-                    )
+                    await set_meta(tx, key, repr(now))
                     if waited:
                         log.info("shard %d waited %.1f s for its IDENTIFY turn", shard_id, waited)
                     return waited

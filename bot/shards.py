@@ -29,6 +29,13 @@ class ShardPlan:
             return True
         return (guild_id >> 22) % self.count in self.ids
 
+    @property
+    def file_tag(self) -> str:
+        """Names this process's own files (its spill file): stable, unlike the log wording."""
+        if self.count is None or self.ids is None:
+            return ""
+        return f"shards-{format_ids(self.ids)}-of-{self.count}"
+
     def describe(self) -> str:
         if self.count is None or self.ids is None:
             return "all shards"

@@ -46,3 +46,15 @@ def test_a_process_posts_tips_only_for_the_guilds_its_shards_receive() -> None:
     assert [first.owns(g) for g in guilds] == [n % 2 == 0 for n in range(8)]
     assert all(first.owns(g) != second.owns(g) for g in guilds)  # every guild has exactly one owner
     assert all(ShardPlan().owns(g) for g in guilds)
+
+
+def test_each_process_of_a_partial_range_spills_to_its_own_file() -> None:
+    # Two processes appending to one spill file would interleave lines; the name README gives.
+    from pathlib import Path
+
+    from bot.storage.spill import spill_path_for
+
+    db = Path("data/cmo-bot.sqlite3")
+    assert spill_path_for(db).name == "cmo-bot.sqlite3.spill.jsonl"
+    assert spill_path_for(db, ShardPlan(2, (0,))).name == "cmo-bot.sqlite3.shards-0-of-2.spill.jsonl"
+    assert spill_path_for(db, ShardPlan(2, (0, 1))).name == "cmo-bot.sqlite3.spill.jsonl"  # all shards: one process

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.storage.database import Database, Transaction
+from bot.storage.meta import get_meta, set_meta
 
 CHANNEL = "cmo_content"
 VERSION_KEY = "content_version"
@@ -30,8 +31,8 @@ async def bump_content_version(tx: Transaction, kind: ChangeKind) -> int:
         "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ? RETURNING value",
         (VERSION_KEY,),
     )
-    if row is None:  # a database from before migration 0008 was applied in this process
-        await tx.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (VERSION_KEY,))
+    if row is None:  # migration 0008 stores it; only a hand-edited table lacks it
+        await set_meta(tx, VERSION_KEY, "1")
         version = 1
     else:
         version = int(row[0])
@@ -47,8 +48,8 @@ async def record_change(db: Database, kind: ChangeKind) -> int:
 
 
 async def content_version(db: Database) -> int:
-    row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,))
-    return int(row[0]) if row is not None else 0
+    stored = await get_meta(db, VERSION_KEY)
+    return int(stored) if stored is not None else 0
 
 
 def parse_notification(payload: str) -> tuple[int, ChangeKind, str] | None:

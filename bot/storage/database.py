@@ -12,10 +12,12 @@ never import a driver to tell "this row is wrong" from "the database is down".
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.storage.db_files import PRIVATE_MODE, BackupError, DatabaseOpenError, StorageError
 
@@ -23,6 +25,8 @@ Params = Sequence[Any]
 Dialect = Literal["sqlite", "postgresql"]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "PRIVATE_MODE",
@@ -32,6 +36,7 @@ __all__ = [
     "DatabaseOpenError",
     "Params",
     "Row",
+    "Statements",
     "StorageError",
     "Transaction",
     "check_writable",
@@ -52,14 +57,9 @@ class ConstraintError(StorageError):
     """The database refused a row: a unique key, a foreign key, a CHECK, or a value out of range."""
 
 
-class Transaction(Protocol):
-    """Statements inside one write transaction (see :meth:`Database.transaction`)."""
-
-    dialect: Dialect
-    # Names the Database (the process) in its notifications: it made those changes to its own
-    # content already (the editor and the improvement loop change the store, then store the
-    # change), so its own notification needs no reload.
-    sender: str
+class Statements(Protocol):
+    """What runs a statement: a Database on its own, or a Transaction inside one. Small
+    helpers (bot/storage/meta.py) take either, so they serve both places."""
 
     async def execute(self, sql: str, params: Params = ()) -> int: ...
 
@@ -70,11 +70,21 @@ class Transaction(Protocol):
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
 
 
+class Transaction(Statements, Protocol):
+    """Statements inside one write transaction (see :meth:`Database.transaction`)."""
+
+    dialect: Dialect
+    # Names the Database (the process) in its notifications: it made those changes to its own
+    # content already (the editor and the improvement loop change the store, then store the
+    # change), so its own notification needs no reload.
+    sender: str
+
+
 class Listener(Protocol):
     async def close(self) -> None: ...
 
 
-class Database(Protocol):
+class Database(Statements, Protocol):
     """An open, migrated database of either engine."""
 
     dialect: Dialect
@@ -97,14 +107,6 @@ class Database(Protocol):
         """One write transaction, committed on success and rolled back on error. Only one
         runs at a time across every process: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock."""
         ...
-
-    async def execute(self, sql: str, params: Params = ()) -> int: ...
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
-
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
 
     async def checkpoint(self) -> bool:
         """Make deleted rows unreadable on disk now (SQLite's WAL); True when done."""
@@ -140,13 +142,37 @@ async def open_database(target: str | os.PathLike[str], **options: Any) -> Datab
     return await SqliteDatabase.open(target, **options)
 
 
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 async def check_writable(target: str | os.PathLike[str], *, timeout_ms: int = 2000) -> tuple[bool, str]:
-    """Whether the database accepts a write right now, and why not, on its own connection."""
-    if is_postgres_url(target):
-        from bot.storage.postgres_engine import check_writable as check_postgres
+    """Whether the database accepts a write right now, and why not.
 
-        return await check_postgres(str(target), timeout_ms=timeout_ms)
-    from bot.storage.sqlite_health import check_writable as check_sqlite
+    A health check wants an answer, not an exception, so every failure becomes
+    ``(False, reason)``. Each engine writes its mark on a connection of its own, so the check
+    tests the database, not the bot's connection's state.
+    """
+    try:
+        if is_postgres_url(target):
+            from bot.storage.postgres_engine import write_health_mark
 
-    return await check_sqlite(target, timeout_ms=timeout_ms)
+            location = redacted(str(target))
+            await write_health_mark(str(target), timeout_ms=timeout_ms)
+        else:
+            from bot.storage.sqlite_health import write_health_mark as write_sqlite_mark
+
+            location = os.fspath(target)
+            await write_sqlite_mark(target, timeout_ms=timeout_ms)
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        log.warning("database %s is not writable: %s", location, reason)
+        return False, reason
+    return True, "writable"
 

@@ -30,6 +30,7 @@ from bot.storage.hash_key import (
     wrap_retired,
 )
 from bot.storage.identity import hmac_hex
+from bot.storage.meta import get_meta, set_meta
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,7 @@ async def rotate_hash_key(db: Database, old: HashKey, new: HashKey, *, old_varia
     database's (``old_variable`` is named in that message)."""
     if old.key == new.key:
         raise HashKeyError(f"{old_variable}: the old and the new key are the same; nothing to rotate")
-    row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (FINGERPRINT_META,))
-    stored = None if row is None else row["value"]
+    stored = await get_meta(db, FINGERPRINT_META)
     if stored == fingerprint(new.key):
         return RotationResult(0, 0, already=True)
     if stored is not None and stored != fingerprint(old.key):
@@ -72,14 +72,10 @@ async def rotate_hash_key(db: Database, old: HashKey, new: HashKey, *, old_varia
                     f"UPDATE {table} SET {column} = ? WHERE {column} = ?",
                     (hmac_hex(new.key, old_hash.encode("ascii")), old_hash),
                 )
-        retired_row = await tx.fetchone("SELECT value FROM meta WHERE key = ?", (RETIRED_META,))
-        retired = unwrap_retired(None if retired_row is None else retired_row["value"], old.key)
+        retired = unwrap_retired(await get_meta(tx, RETIRED_META), old.key)
         retired.append(old.key)
         for key, value in ((RETIRED_META, wrap_retired(retired, new.key)), (FINGERPRINT_META, fingerprint(new.key))):
-            await tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            await set_meta(tx, key, value)
     await db.checkpoint()  # the old hashes out of the WAL too
     log.info("rotated the hash key: %d rows, %d distinct hashes", changed, len(seen))
     return RotationResult(changed, len(seen))

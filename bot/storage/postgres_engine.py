@@ -19,11 +19,11 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Literal, Self
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.storage.database import BackupError, ConstraintError, DatabaseOpenError, Params
+from bot.storage.database import BackupError, ConstraintError, DatabaseOpenError, Params, redacted
+from bot.storage.meta import HEALTH_MARK, set_meta
 from bot.storage.migrations import default_migrations_dir
 from bot.storage.postgres_migrations import apply_postgres_migrations
 from bot.storage.sql_text import affected_rows, to_numbered_placeholders
@@ -34,16 +34,6 @@ log = logging.getLogger(__name__)
 WRITE_LOCK = 0x636D6F02  # "cmo" 2: taken by every write transaction, in every process
 
 _sql = to_numbered_placeholders
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @contextlib.contextmanager
@@ -182,21 +172,11 @@ class PostgresDatabase:
         await self.close()
 
 
-async def check_writable(url: str, *, timeout_ms: int = 2000) -> tuple[bool, str]:
-    """Whether the database accepts a write right now, on a connection of its own."""
+async def write_health_mark(url: str, *, timeout_ms: int = 2000) -> None:
+    """Write the health mark on a connection of its own; raises whatever stops it."""
+    conn = await asyncpg.connect(url, timeout=timeout_ms / 1000)
     try:
-        conn = await asyncpg.connect(url, timeout=timeout_ms / 1000)
-        try:
-            await conn.execute(f"SET statement_timeout = {int(timeout_ms)}")
-            await conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('health_checked_at', $1) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                utc_now_iso(),
-            )
-        finally:
-            await conn.close()
-    except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        log.warning("database %s is not writable: %s", redacted(url), reason)
-        return False, reason
-    return True, "writable"
+        await conn.execute(f"SET statement_timeout = {int(timeout_ms)}")
+        await set_meta(PostgresTransaction(conn), HEALTH_MARK, utc_now_iso())
+    finally:
+        await conn.close()

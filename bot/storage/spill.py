@@ -45,7 +45,7 @@ def spill_path_for(db_path: str | os.PathLike[str], shards: ShardPlan | None = N
     that run parts of the shards each keep their own, named after their shards, because
     two processes appending to one file would interleave lines."""
     path = Path(db_path)
-    tag = "" if shards is None or not shards.is_partial else "." + shards.describe().replace(" ", "-")
+    tag = "." + shards.file_tag if shards is not None and shards.is_partial else ""
     return path.with_name(f"{path.name}{tag}.spill.jsonl")
 
 
