@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from bot.config import CommandSync, Settings
 from bot.features.components import DYNAMIC_ITEMS
+from bot.features.tip_scheduler import SCHEDULE_CHANGED_EVENT
 from bot.features.translator import CommandTranslator
 from bot.features.tree import CmoTree
 from bot.identify_gate import IdentifyGate
@@ -30,6 +31,7 @@ from bot.runtime import settle_heap
 from bot.services import Services
 from bot.storage.meta import HEALTH_MARK, set_meta
 from bot.storage.timestamps import utc_now_iso
+from bot.web.server import WebDashboard
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,7 @@ class CmoBot(commands.AutoShardedBot):
     def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0):
         self.metrics = Metrics()
         self.health: HealthServer | None = None
+        self.web: WebDashboard | None = None
         self.gateway_connected = False
         # No intents at all: interactions arrive without any, and carry what a command needs
         # (guild id, channel, the member's permissions and role ids). Without the guilds
@@ -132,7 +135,25 @@ class CmoBot(commands.AutoShardedBot):
             raise StartupError(
                 f"cannot listen on {host}:{port} for /healthz and /metrics (CMO_HEALTH_ADDR): {exc.strerror or exc}"
             ) from exc
+        await self._start_web()
         settle_heap()
+
+    def _schedule_changed(self, guild_id: int) -> None:
+        """Wakes the tip scheduler, as tips-set does, after the dashboard changed a schedule."""
+        self.dispatch(SCHEDULE_CHANGED_EVENT, guild_id)
+
+    async def _start_web(self) -> None:
+        """The moderators' dashboard, when CMO_WEB_ADDR is set."""
+        if self.services.settings.web_addr is None:
+            return
+        self.web = WebDashboard(self.services, self.http, self._schedule_changed)
+        try:
+            await self.web.start()
+        except OSError as exc:
+            host, port = self.services.settings.web_addr
+            raise StartupError(
+                f"cannot listen on {host}:{port} for the web dashboard (CMO_WEB_ADDR): {exc.strerror or exc}"
+            ) from exc
 
     async def close(self) -> None:
         """Stops taking new commands, lets the running ones finish (their questions reach the
@@ -142,6 +163,8 @@ class CmoBot(commands.AutoShardedBot):
         await super().close()
         if self.health is not None:
             await self.health.stop()
+        if self.web is not None:
+            await self.web.stop()
 
     async def health_problems(self) -> list[str]:
         problems = []

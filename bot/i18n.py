@@ -24,7 +24,7 @@ from bot.knowledge.model import LANGS, Lang
 Entry = dict[Lang, str]
 
 # The feature tables, bot/strings/<name>.toml, in the order they are merged.
-TABLES = ("core", "aliases", "editing", "insights", "tips")
+TABLES = ("core", "aliases", "editing", "insights", "tips", "web", "web_editor")
 
 
 def _is_entry(value: object) -> bool:

@@ -25,7 +25,7 @@ from bot.storage.database import Database, open_database
 from bot.storage.hash_key import load_hasher
 from bot.storage.identity import UserHasher
 from bot.storage.questions import QuestionRepository
-from bot.storage.revisions import RevisionRepository, live_overrides
+from bot.storage.revisions import RevisionRepository, live_edits
 from bot.storage.spill import spill_path_for
 from bot.storage.tip_schedules import TipScheduleRepository
 from bot.storage.writer import QuestionWriter
@@ -35,9 +35,13 @@ log = logging.getLogger(__name__)
 
 
 async def load_overlay(db: Database, home_guild_id: int | None) -> Overlay:
-    """The database's layer as it is stored: live edits and learned aliases."""
+    """The database's layer as it is stored: live edits (topics created and retired live
+    included) and learned aliases."""
     shared, per_guild = await load_learned(db, home_guild_id)
-    return Overlay(topic_overrides=await live_overrides(db), learned_aliases=shared, guild_aliases=per_guild)
+    edits = await live_edits(db)
+    return Overlay(
+        topic_overrides=edits.overrides, retired=edits.retired, learned_aliases=shared, guild_aliases=per_guild
+    )
 
 
 async def reload_overlay(store: ContentStore, db: Database) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import ManualClock, timedelta, utc
 from bot.editing.form import EditRejected, form_values
-from bot.editing.service import ContentEditor, Editor, NothingChanged, UnknownRevision, UnknownTopic
+from bot.editing.service import ContentEditor, Editor, NothingChanged, StaleEdit, UnknownRevision, UnknownTopic
 from bot.knowledge.loader import ContentError
 from bot.knowledge.store import ContentStore
 from bot.storage.database import Database, open_database
@@ -230,3 +230,68 @@ async def test_a_broken_file_changes_nothing(editor: ContentEditor, store: Conte
 def test_form_values_are_what_the_modal_shows(store: ContentStore) -> None:
     values = form_values(store.current.topic("cmo-management-team"), "en")
     assert '"how does the CMO work with the CEO, CFO and COO"' in values["aliases"]
+
+
+def _retitled(topic, nl: str, en: str):
+    return topic.model_copy(update={"title": topic.title.model_copy(update={"nl": nl, "en": en})})
+
+
+async def test_a_whole_topic_is_saved_as_one_revision_in_both_languages(
+    editor: ContentEditor, store: ContentStore, db: Database
+) -> None:
+    opened = await editor.open_topic(TOPIC)
+    assert opened.base == 0
+    edited = _retitled(opened.topic, "Vaardigheden van de CMO", "The CMO's skills").model_copy(
+        update={"related": ["cmo-agility"]}
+    )
+    revision = await editor.save_topic(edited, opened.base, ANNA, "beide talen")
+    assert (revision.n, revision.action, revision.lang) == (1, "edit", None)
+    assert revision.changes == (("title", "nl"), ("title", "en"), ("related", None))
+    live = store.current.topic(TOPIC)
+    assert (live.title.nl, live.title.en, live.related) == ("Vaardigheden van de CMO", "The CMO's skills", ["cmo-agility"])
+    assert (await live_overrides(db))[TOPIC] == live
+    with pytest.raises(NothingChanged):
+        await editor.save_topic(edited, 1, ANNA)
+
+
+async def test_a_save_on_a_stale_form_is_refused_even_from_another_process(
+    editor: ContentEditor, store: ContentStore, database_target, clock: ManualClock
+) -> None:
+    opened = await editor.open_topic(TOPIC)
+    async with await open_database(database_target) as other_db:  # another process, its own store
+        other_store = ContentStore.from_dir(store.content_dir)
+        other = ContentEditor(other_store, RevisionRepository(other_db), clock)
+        await other.save_topic(_retitled(opened.topic, "Van Ben", "By Ben"), opened.base, BEN)
+    with pytest.raises(StaleEdit) as caught:
+        await editor.save_topic(_retitled(opened.topic, "Van Anna", "By Anna"), opened.base, ANNA)
+    assert (caught.value.base, caught.value.live_revision) == (0, 1)
+    assert store.current.topic(TOPIC).title.nl != "Van Anna"  # nothing of Anna's went live
+    # Opening the form again shows Ben's save, even before this process has loaded it.
+    reopened = await editor.open_topic(TOPIC)
+    assert (reopened.base, reopened.topic.title.nl) == (1, "Van Ben")
+    await editor.save_topic(_retitled(reopened.topic, "Van Anna", "By Anna"), reopened.base, ANNA)
+    assert store.current.topic(TOPIC).title.nl == "Van Anna"
+
+
+async def test_a_saved_topic_must_name_live_related_topics(editor: ContentEditor, store: ContentStore) -> None:
+    before = store.current
+    topic = store.current.topic(TOPIC).model_copy(update={"related": ["no-such-topic"]})
+    with pytest.raises(EditRejected) as caught:
+        await editor.save_topic(topic, 0, ANNA)
+    assert [issue.field for issue in caught.value.issues] == ["related.0"]
+    assert store.current is before
+
+
+async def test_two_processes_saving_one_form_at_once_store_one_and_refuse_the_other(
+    store: ContentStore, database_target, clock: ManualClock
+) -> None:
+    async with await open_database(database_target) as one, await open_database(database_target) as two:
+        editors = [ContentEditor(ContentStore.from_dir(store.content_dir), RevisionRepository(db), clock) for db in (one, two)]
+        topic = store.current.topic(TOPIC)
+        outcomes = await asyncio.gather(
+            editors[0].save_topic(_retitled(topic, "Een", "One"), 0, ANNA),
+            editors[1].save_topic(_retitled(topic, "Twee", "Two"), 0, BEN),
+            return_exceptions=True,
+        )
+        assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Revision", "StaleEdit"]
+        assert await RevisionRepository(one).count(TOPIC) == 1

@@ -7,7 +7,7 @@ import threading
 from dataclasses import replace
 
 from bot.knowledge.loader import default_content_dir, load_content
-from bot.knowledge.store import ContentStore
+from bot.knowledge.store import ContentStore, TopicLayer
 
 
 async def test_an_alias_attached_during_a_reload_stays_live():
@@ -37,3 +37,18 @@ async def test_an_alias_attached_during_a_reload_stays_live():
     assert store.files is files
     assert store.current.learned_aliases == learned
     assert store.current.answer("wie bewaakt het geld", "nl").topic_id == "role-cfo"
+
+
+async def test_topics_created_and_retired_live_stay_so_over_a_reload_of_the_files():
+    store = ContentStore.from_dir(default_content_dir())
+    created = store.files.topics["cmo-agility"].model_copy(update={"id": "agility-playbook", "related": ["role-cfo"]})
+    store.set_topic_layer("agility-playbook", TopicLayer(created))
+    store.set_topic_layer("role-cfo", TopicLayer(retired=True))
+    await store.rebuild_off_loop(load_content(default_content_dir()))
+    assert store.current.topic("agility-playbook") is not None
+    assert store.current.topic("agility-playbook").related == []  # the retired topic is no link
+    assert store.layered_topic("agility-playbook").related == ["role-cfo"]  # but stays in the topic
+    assert store.current.topic("role-cfo") is None
+    previous = store.set_topic_layer("role-cfo", TopicLayer())
+    assert previous == TopicLayer(retired=True)
+    assert store.current.topic("agility-playbook").related == ["role-cfo"]

@@ -1,9 +1,11 @@
 """Writes the live content back to files: the way a live edit returns to version control.
 
 The export holds what users see now: the files with every live edit and every learned alias
-applied, in the layout `content check` reads (topics/<id>.yaml, tips.yaml). The output is
-deterministic (field order of the schema, no line folding), so export -> load -> export gives
-identical files and a diff against the checkout shows exactly what moderators changed.
+applied, in the layout `content check` reads (topics/<id>.yaml, tips.yaml). Topics created
+live are written like the others; a retired topic is not, nor a tip or related link to one,
+so the export passes `content check` on its own. The output is deterministic (field order of
+the schema, no line folding), so export -> load -> export gives identical files and a diff
+against the checkout shows exactly what moderators changed.
 """
 
 from __future__ import annotations

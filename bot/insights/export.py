@@ -34,7 +34,7 @@ _FORMULA_START = "=+\\-@\t\r\uff1d\uff0b\uff0d\uff20"
 _FORMULA_AFTER_SEPARATOR = re.compile(f"(^|[,;\\t\\r\\n])([ \"']*)(?=[{_FORMULA_START}])")
 
 
-def _safe(text: str | None) -> str:
+def safe_text(text: str | None) -> str:
     """The cell as text that no spreadsheet will run, whatever its list separator."""
     if not text:
         return ""
@@ -49,6 +49,26 @@ def _outcome(row: Mapping[str, Any]) -> str | None:
         return None
 
 
+# Where the one number sits in a row: the CSV writes it as text, the XLSX as a number cell.
+SCORE_COLUMN = HEADER.index("score")
+
+
+def row_cells(row: Mapping[str, Any]) -> tuple[str | float | None, ...]:
+    """One question's cells in HEADER order, shared by the CSV and the XLSX export so both hold
+    the same columns and the same defused text: every text cell through `safe_text`; the score
+    a float, or None when the row has none."""
+    return (
+        safe_text(row["asked_at"]),
+        safe_text(row["command"]),
+        safe_text(row["locale"]),
+        safe_text(row["question"]),
+        safe_text(row["topic_id"]),
+        None if row["score"] is None else float(row["score"]),
+        {1: "up", -1: "down"}.get(row["rating"], ""),
+        safe_text(_outcome(row)),
+    )
+
+
 def questions_csv(rows: Iterable[Mapping[str, Any]], max_bytes: int = MAX_BYTES) -> tuple[bytes, int, bool]:
     """(file bytes, rows written, truncated?). Rows come from `InsightsQueries.export_rows`."""
     buffer = io.StringIO()
@@ -57,18 +77,10 @@ def questions_csv(rows: Iterable[Mapping[str, Any]], max_bytes: int = MAX_BYTES)
     written, size, truncated = 0, len(buffer.getvalue().encode()), False
     for row in rows:
         line = io.StringIO()
-        csv.writer(line, lineterminator="\n").writerow(
-            (
-                _safe(row["asked_at"]),
-                _safe(row["command"]),
-                _safe(row["locale"]),
-                _safe(row["question"]),
-                _safe(row["topic_id"]),
-                "" if row["score"] is None else f"{row['score']:.3f}",
-                {1: "up", -1: "down"}.get(row["rating"], ""),
-                _safe(_outcome(row)),
-            )
-        )
+        cells = list(row_cells(row))
+        score = cells[SCORE_COLUMN]
+        cells[SCORE_COLUMN] = "" if score is None else f"{score:.3f}"
+        csv.writer(line, lineterminator="\n").writerow(cells)
         encoded = len(line.getvalue().encode())
         if size + encoded > max_bytes:
             truncated = True

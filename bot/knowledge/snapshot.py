@@ -7,7 +7,7 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -75,32 +75,45 @@ class ContentSnapshot:
         return list(result.items())
 
 
+def _live_topics(
+    files: Mapping[str, Topic], overrides: Mapping[str, Topic], retired: Collection[str]
+) -> dict[str, Topic]:
+    """The files with the live edits applied, plus topics created live (an override without a
+    file), minus retired topics; each topic's `related` keeps only ids that are live, so no
+    renderer ever links to a topic that is gone. Sorted by id, like the loaded files."""
+    topics = {topic_id: topic for topic_id, topic in {**files, **overrides}.items() if topic_id not in retired}
+    for topic_id, topic in topics.items():
+        related = [other for other in topic.related if other in topics]
+        if related != topic.related:
+            topics[topic_id] = topic.model_copy(update={"related": related})
+    return dict(sorted(topics.items()))
+
+
 def build_snapshot(
     content: ContentSet,
     learned_aliases: Mapping[str, Mapping[Lang, Iterable[str]]] | None = None,
     overrides: Mapping[str, Topic] | None = None,
     vectors: VectorCache | None = None,
+    retired: Collection[str] = frozenset(),
 ) -> ContentSnapshot:
     """Indexes validated content. Learned aliases (moderators' additions) count as aliases;
-    `overrides` are live edits that replace the file version of a topic until reverted.
+    `overrides` are live edits that replace the file version of a topic until reverted, or
+    topics created live that have no file; `retired` topics are left out, with every tip that
+    points at one (the tip would promise a topic nobody can open) and every learned alias of
+    one (kept in the database, counting again once the topic is back).
     With `vectors` (the semantic model's cache) the index gets a semantic signal, which is
     ready once its topics are embedded (SemanticPool.ensure_built, off the event loop)."""
-    if overrides:
-        content = ContentSet(
-            topics={**content.topics, **{k: v for k, v in overrides.items() if k in content.topics}},
-            tips=content.tips,
-        )
+    topics = _live_topics(content.topics, overrides or {}, retired)
+    tips = tuple(tip for tip in content.tips if tip.topic in topics)
     learned = {
         topic_id: {lang: tuple(aliases) for lang, aliases in by_lang.items()}
         for topic_id, by_lang in (learned_aliases or {}).items()
-        if topic_id in content.topics
+        if topic_id in topics
     }
     return ContentSnapshot(
-        topics=MappingProxyType(dict(content.topics)),
-        tips=tuple(content.tips),
-        index=SearchIndex(
-            content.topics, learned, SemanticIndex(vectors, content.topics, learned) if vectors is not None else None
-        ),
+        topics=MappingProxyType(topics),
+        tips=tips,
+        index=SearchIndex(topics, learned, SemanticIndex(vectors, topics, learned) if vectors is not None else None),
         built_at=datetime.now(UTC),
         learned_aliases=MappingProxyType(learned),
     )

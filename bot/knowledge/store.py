@@ -5,7 +5,8 @@ moment where half of the new content is visible. The snapshot is always built fr
 layers: the files (the source of truth under version control) and the overlay kept in the
 database (live edits that override a topic, aliases learned from unanswered questions). Each
 layer can change on its own; `rebuild` makes a new snapshot from both, and when building
-fails the old snapshot stays live.
+fails the old snapshot stays live. The overlay can also add a topic that has no file (created
+live) and take one out (retired); see bot/editing/service.py.
 
 This class is the one owner of the overlay and of the lock that guards changing it: the
 editor and the improvement loop change their part of the overlay through `set_topic_override`
@@ -33,10 +34,22 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class TopicLayer:
+    """What the overlay says about one topic: its live edit (None: the file version) and
+    whether it is retired. What a change replaced, so a failed change can put it back."""
+
+    override: Topic | None = None
+    retired: bool = False
+
+
+@dataclass(frozen=True)
 class Overlay:
     """What the database adds on top of the files."""
 
+    # Live edits, and topics created live (an override with no file behind it).
     topic_overrides: Mapping[str, Topic] = field(default_factory=dict)
+    # Topics taken out of what the bot answers from, until a revert brings them back.
+    retired: frozenset[str] = frozenset()
     learned_aliases: Mapping[str, Mapping[Lang, tuple[str, ...]]] = field(default_factory=dict)
     # {guild id: {(lang, question group key): topic id}}: aliases that count in one server only.
     guild_aliases: Mapping[int, Mapping[tuple[str, str], str]] = field(default_factory=dict)
@@ -94,7 +107,7 @@ class ContentStore:
         return guild_id is not None and bool(self._overlay.guild_aliases.get(guild_id))
 
     def _build(self, files: ContentSet, overlay: Overlay) -> ContentSnapshot:
-        return build_snapshot(files, overlay.learned_aliases, overlay.topic_overrides, self.vectors)
+        return build_snapshot(files, overlay.learned_aliases, overlay.topic_overrides, self.vectors, overlay.retired)
 
     async def rebuild_off_loop(self, files: ContentSet) -> ContentSnapshot:
         """Like rebuild(files=...), but the index is built in a thread (a few hundred ms for a
@@ -121,16 +134,34 @@ class ContentStore:
         log.info("content snapshot swapped: %d topics, %d tips", len(snapshot.topics), len(snapshot.tips))
         return previous
 
-    def set_topic_override(self, topic_id: str, topic: Topic | None) -> Topic | None:
-        """Sets (or with None removes) one topic's live edit and swaps the snapshot; returns
-        the override it replaced. Synchronous on purpose: nothing can change the overlay
-        between reading and swapping it. Callers hold `changes`."""
+    def topic_layer(self, topic_id: str) -> TopicLayer:
+        return TopicLayer(self._overlay.topic_overrides.get(topic_id), topic_id in self._overlay.retired)
+
+    def layered_topic(self, topic_id: str) -> Topic | None:
+        """The topic as the layers make it, before the snapshot trims its related list to live
+        topics: what an edit starts from, so retiring one topic never edits another. None
+        when it is retired or unknown."""
+        if topic_id in self._overlay.retired:
+            return None
+        return self._overlay.topic_overrides.get(topic_id) or self._files.topics.get(topic_id)
+
+    def set_topic_layer(self, topic_id: str, layer: TopicLayer) -> TopicLayer:
+        """Sets one topic's live edit and retirement and swaps the snapshot; returns what it
+        replaced. Synchronous on purpose: nothing can change the overlay between reading and
+        swapping it. Callers hold `changes`."""
+        previous = self.topic_layer(topic_id)
         overrides = dict(self._overlay.topic_overrides)
-        previous = overrides.pop(topic_id, None)
-        if topic is not None:
-            overrides[topic_id] = topic
-        self.rebuild(overlay=replace(self._overlay, topic_overrides=overrides))
+        overrides.pop(topic_id, None)
+        if layer.override is not None:
+            overrides[topic_id] = layer.override
+        retired = self._overlay.retired | {topic_id} if layer.retired else self._overlay.retired - {topic_id}
+        self.rebuild(overlay=replace(self._overlay, topic_overrides=overrides, retired=frozenset(retired)))
         return previous
+
+    def set_topic_override(self, topic_id: str, topic: Topic | None) -> Topic | None:
+        """Sets (or with None removes) one topic's live edit, which makes it live, and swaps
+        the snapshot; returns the override it replaced. Callers hold `changes`."""
+        return self.set_topic_layer(topic_id, TopicLayer(topic)).override
 
     def set_learned_aliases(
         self,

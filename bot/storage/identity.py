@@ -42,5 +42,11 @@ class UserHasher:
             message = hmac_hex(key, message).encode("ascii")
         return hmac_hex(self._secret, message)
 
+    def derive(self, purpose: str) -> bytes:
+        """A 32-byte key for another purpose (the dashboard's session cookies), derived from
+        the same secret: every process of one bot already shares it, and a user hash never
+        equals a derived key."""
+        return hmac.new(self._secret, f"cmo-bot derived key: {purpose}".encode(), hashlib.sha256).digest()
+
     def __repr__(self) -> str:
         return "UserHasher(secret=<hidden>)"

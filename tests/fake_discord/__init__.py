@@ -24,6 +24,10 @@ discord.py behaviour to accommodate:
   a subclass for tests that re-identify or run several shards. RESUMEs are not delayed.
 * REST JSON is only parsed when ``Content-Type`` is exactly ``application/json``; 429s are only retried
   when the response carries a ``Via`` header (otherwise treated as a Cloudflare ban). The fake does both.
+* Dashboard login (``oauth.py``): ``role = fake.add_role(guild_id, "Moderator", permissions=P_MANAGE_GUILD)``,
+  ``user = fake.add_web_user("mod", memberships={guild_id: [role.id]})``, ``fake.oauth_login_as(user)``; point
+  the dashboard at ``fake.oauth_authorize_url``, ``fake.oauth_token_url`` and ``fake.api_base`` with
+  ``fake.oauth_client_id`` / ``fake.oauth_client_secret``. The consent page's button is "Autoriseren".
 * ``FakeDiscord.wait_until_ready()`` means "READY and every GUILD_CREATE were *sent*"; await
   ``bot.wait_until_ready()`` too if the test needs the client's cache filled.
 """
@@ -31,6 +35,8 @@ discord.py behaviour to accommodate:
 from .models import (
     ALL_PERMISSIONS,
     DEFAULT_MEMBER_PERMISSIONS,
+    P_ADMINISTRATOR,
+    P_MANAGE_GUILD,
     ChannelSpec,
     GuildSpec,
     RoleSpec,
@@ -51,6 +57,8 @@ __all__ = [
     "ALL_PERMISSIONS",
     "DEFAULT_MEMBER_PERMISSIONS",
     "DEFAULT_TOKEN",
+    "P_ADMINISTRATOR",
+    "P_MANAGE_GUILD",
     "ChannelSpec",
     "FakeDiscord",
     "FakeDiscordTimeout",

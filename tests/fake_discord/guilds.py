@@ -1,5 +1,6 @@
 """Guild, member, channel and user state as REST sees it: looking up channels (guild or DM), the bot's
-own member, resolving users, and the ``/users``, ``/channels/{id}``, ``/guilds`` routes.
+own member, the web users (people who log in to the dashboard) with their memberships and roles,
+resolving users, and the ``/users``, ``/channels/{id}``, ``/guilds`` routes.
 
 It exists so who-is-where lives in one place; the guild specs themselves (roles, overwrites,
 permissions) are in ``models.py``.
@@ -7,6 +8,7 @@ permissions) are in ``models.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
@@ -14,8 +16,10 @@ from aiohttp import web
 from .models import (
     ALL_PERMISSIONS,
     CHANNEL_DM,
+    DEFAULT_MEMBER_PERMISSIONS,
     ChannelSpec,
     GuildSpec,
+    RoleSpec,
     member_payload,
     user_payload,
 )
@@ -27,6 +31,71 @@ from .protocol import (
 
 class GuildsMixin:
     """Guild, channel and user lookups of ``FakeDiscord``."""
+
+    def _init_members(self) -> None:
+        #: user id -> full user payload of the people who can log in (``add_web_user``)
+        self.web_users: dict[int, dict[str, Any]] = {}
+        #: guild id -> {user id -> role ids}: who is a member where, with which roles
+        self.memberships: dict[int, dict[int, list[int]]] = {}
+
+    def add_role(self, guild_id: int, name: str, *, permissions: int = DEFAULT_MEMBER_PERMISSIONS) -> RoleSpec:
+        """Create a role in a guild, e.g. ``permissions=P_MANAGE_GUILD`` for a moderator role. Add roles
+        before the bot connects: a connected bot's cache hears of no new role."""
+        return self.guild(guild_id).add_role(name, permissions=permissions, role_id=self._snow.next())
+
+    def add_web_user(
+        self,
+        username: str,
+        *,
+        memberships: dict[int, list[int]] | None = None,
+        owner_of: Iterable[int] = (),
+        locale: str = "nl",
+    ) -> dict[str, Any]:
+        """A person who can log in with Discord: their user payload (as ``/users/@me`` gives it).
+        ``memberships`` maps guild id -> the role ids they have there; ``owner_of`` makes them the
+        owner (and a member) of those guilds."""
+        user = user_payload(self._snow.next(), username)
+        user.update(locale=locale, mfa_enabled=False, premium_type=0)
+        self.web_users[int(user["id"])] = user
+        for guild_id, role_ids in (memberships or {}).items():
+            self.set_membership(user, guild_id, role_ids)
+        for guild_id in owner_of:
+            self.guild(guild_id).owner_id = int(user["id"])
+            self.memberships.setdefault(guild_id, {}).setdefault(int(user["id"]), [])
+        return user
+
+    def set_membership(self, user: dict[str, Any] | int, guild_id: int, role_ids: list[int] | None) -> None:
+        """Give a user these roles in a guild (joining it), or with ``None`` remove them from it."""
+        uid = int(user["id"]) if isinstance(user, dict) else user
+        guild = self.guild(guild_id)
+        if role_ids is None:
+            self.memberships.get(guild_id, {}).pop(uid, None)
+            return
+        unknown = [r for r in role_ids if guild.role(r) is None]
+        if unknown:
+            raise ValueError(f"guild {guild_id} has no roles {unknown}")
+        self.memberships.setdefault(guild_id, {})[uid] = list(role_ids)
+
+    def member_roles(self, guild: GuildSpec, user_id: int) -> list[int] | None:
+        """The role ids of a member of ``guild``, or None when the user is no member (the owner always is)."""
+        roles = self.memberships.get(guild.id, {}).get(user_id)
+        if roles is None and user_id == guild.effective_owner_id(self.owner_id):
+            return []
+        return roles
+
+    def guild_permissions(self, guild: GuildSpec, user_id: int) -> int | None:
+        """A member's guild-level permission bits (as ``/users/@me/guilds`` reports them); None for non-members."""
+        roles = self.member_roles(guild, user_id)
+        if roles is None:
+            return None
+        return guild.member_permissions(roles, is_owner=user_id == guild.effective_owner_id(self.owner_id))
+
+    def known_user(self, user_id: int) -> dict[str, Any] | None:
+        if user_id == self.bot_user_id:
+            return self.bot_user
+        if user_id == self.owner_id:
+            return self.owner_user
+        return self.web_users.get(user_id)
 
     def guild(self, guild_id: int | None = None) -> GuildSpec:
         if guild_id is None:
@@ -80,14 +149,9 @@ class GuildsMixin:
         self.dm_channels[cid] = chan
         return chan
 
-    async def _h_me(self, rec: RecordedRequest) -> web.Response:
-        return self._json(rec, self.bot_user)
-
     async def _h_user(self, rec: RecordedRequest, user_id: str) -> web.Response:
         uid = int(user_id)
-        if uid == self.bot_user_id:
-            return self._json(rec, self.bot_user)
-        return self._json(rec, user_payload(uid))
+        return self._json(rec, self.known_user(uid) or user_payload(uid))
 
     async def _h_create_dm(self, rec: RecordedRequest) -> web.Response:
         rid = int((rec.json or {}).get("recipient_id", 0))
@@ -112,10 +176,25 @@ class GuildsMixin:
         return guild
 
     async def _h_get_guild(self, rec: RecordedRequest, guild_id: str):
-        return self._json(rec, self._guild_or_404(guild_id).rest_payload(owner_id=self.owner_id))
+        guild = self._guild_or_404(guild_id)
+        data = guild.rest_payload(owner_id=self.owner_id)
+        if rec.query.get("with_counts", "").lower() in ("1", "true"):
+            data.update(approximate_member_count=guild.member_count, approximate_presence_count=0)
+        return self._json(rec, data)
+
+    async def _h_get_roles(self, rec: RecordedRequest, guild_id: str):
+        return self._json(rec, [r.payload() for r in self._guild_or_404(guild_id).iter_roles()])
+
+    async def _h_get_channels(self, rec: RecordedRequest, guild_id: str):
+        guild = self._guild_or_404(guild_id)
+        return self._json(rec, [channel.payload(guild.id) for channel in guild.iter_channels()])
 
     async def _h_get_member(self, rec: RecordedRequest, guild_id: str, user_id: str):
         guild = self._guild_or_404(guild_id)
-        if user_id != str(self.bot_user_id):
+        if user_id == str(self.bot_user_id):
+            return self._json(rec, self._bot_member(guild))
+        roles = self.member_roles(guild, int(user_id)) if user_id.isdigit() else None
+        user = self.known_user(int(user_id)) if roles is not None else None
+        if roles is None or user is None:
             raise HTTPError(404, 10007, "Unknown Member")
-        return self._json(rec, self._bot_member(guild))
+        return self._json(rec, member_payload(user, roles=roles))

@@ -20,6 +20,7 @@ DISCORD_EPOCH_MS = 1420070400000
 # Permission bits (subset) used to build realistic defaults.
 P_CREATE_INSTANT_INVITE = 1 << 0
 P_ADMINISTRATOR = 1 << 3
+P_MANAGE_GUILD = 1 << 5
 P_ADD_REACTIONS = 1 << 6
 P_VIEW_CHANNEL = 1 << 10
 P_SEND_MESSAGES = 1 << 11
@@ -306,6 +307,30 @@ class GuildSpec:
             if int(overwrite["id"]) in (self.id, bot_user_id):
                 permissions = (permissions & ~int(overwrite.get("deny", 0))) | int(overwrite.get("allow", 0))
         return permissions
+
+    def effective_owner_id(self, default_owner_id: int) -> int:
+        """The owner: the spec's own, or the fake's owner for guilds created without one."""
+        return self.owner_id or default_owner_id
+
+    def add_role(self, name: str, *, permissions: int, role_id: int) -> RoleSpec:
+        """Append a role above the existing ones (materialising lazily generated roles first)."""
+        roles = self.get_roles()
+        role = RoleSpec(id=role_id, name=name, permissions=permissions, position=max(r.position for r in roles) + 1)
+        roles.append(role)
+        return role
+
+    def member_permissions(self, role_ids: list[int], *, is_owner: bool) -> int:
+        """A member's guild-level permissions as Discord computes them: the owner has all; otherwise
+        @everyone's bits OR those of each role the member has, and ADMINISTRATOR implies all."""
+        if is_owner:
+            return ALL_PERMISSIONS
+        everyone = self.role(self.id)
+        permissions = everyone.permissions if everyone else DEFAULT_MEMBER_PERMISSIONS
+        for role_id in role_ids:
+            role = self.role(role_id)
+            if role is not None:
+                permissions |= role.permissions
+        return ALL_PERMISSIONS if permissions & P_ADMINISTRATOR else permissions
 
     def rest_payload(self, *, owner_id: int) -> dict[str, Any]:
         """GET /guilds/{id}: the guild with its roles, without the gateway-only parts."""

@@ -26,6 +26,13 @@ from .protocol import (
 )
 from .rate_limits import RateLimits
 
+#: The auth of a route the dashboard's user may call as themselves: the bot token, or an OAuth2 Bearer
+#: token (checked by the handler, ``oauth.py``). Every other authorised route takes the bot token only.
+BOT_OR_BEARER = "bot-or-bearer"
+#: Form fields and headers that carry a client secret: never kept in a recorded request.
+SECRET_FIELDS = frozenset({"client_secret"})
+REDACTED = "[redacted]"
+
 
 class RestMixin:
     """REST dispatch of ``FakeDiscord``; the handlers live in the other mixins."""
@@ -77,7 +84,8 @@ class RestMixin:
     def _build_routes(self) -> list[tuple[str, re.Pattern[str], str, Callable, bool]]:
         # Every REST route of the fake, in matching order; the handlers live in the module of their part.
         table: list[tuple[str, str, Callable, bool]] = [
-            ("GET", "/users/@me", self._h_me, True),
+            ("GET", "/users/@me", self._h_me, BOT_OR_BEARER),
+            ("GET", "/users/@me/guilds", self._h_my_guilds, BOT_OR_BEARER),
             ("GET", "/users/{user_id}", self._h_user, True),
             ("POST", "/users/@me/channels", self._h_create_dm, True),
             ("GET", "/gateway", self._h_gateway, False),
@@ -112,6 +120,8 @@ class RestMixin:
             ("GET", "/channels/{channel_id}", self._h_get_channel, True),
             ("GET", "/guilds/{guild_id}", self._h_get_guild, True),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self._h_get_member, True),
+            ("GET", "/guilds/{guild_id}/roles", self._h_get_roles, True),
+            ("GET", "/guilds/{guild_id}/channels", self._h_get_channels, True),
             ("POST", "/channels/{channel_id}/messages", self._h_channel_post, True),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._h_channel_get_message, True),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._h_channel_edit_message, True),
@@ -142,6 +152,9 @@ class RestMixin:
                     rec.files.append(
                         RecordedFile(part.name or "", part.filename, part.headers.get("Content-Type"), raw)
                     )
+        elif ctype.startswith("application/x-www-form-urlencoded"):
+            form = await request.post()
+            rec.json = {k: REDACTED if k in SECRET_FIELDS else str(v) for k, v in form.items()}
         elif request.can_read_body:
             raw = await request.read()
             if raw:
@@ -161,12 +174,22 @@ class RestMixin:
             "Via": "1.1 google",
         }
 
-    async def _rest_handler(self, request: web.Request) -> web.StreamResponse:
+    def _record(self, request: web.Request) -> RecordedRequest:
+        """Start the record of a request (path below /api/v10), with any client secret in it redacted."""
         full_path = request.path
         path = full_path[len(API_PREFIX) :] if full_path.startswith(API_PREFIX + "/") else full_path
         rec = RecordedRequest(request.method, path, dict(request.query))
-        rec.headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "x-audit-log-reason")}
+        for key, value in request.headers.items():
+            if key.lower() in ("authorization", "x-audit-log-reason"):
+                basic = key.lower() == "authorization" and value.startswith("Basic ")  # client_id:client_secret
+                rec.headers[key] = f"Basic {REDACTED}" if basic else value
         self.requests.append(rec)
+        return rec
+
+    async def _rest_handler(self, request: web.Request) -> web.StreamResponse:
+        full_path = request.path
+        rec = self._record(request)
+        path = rec.path
         try:
             await self._read_body(request, rec)
         except Exception as exc:  # malformed body: report as a client error
@@ -206,13 +229,20 @@ class RestMixin:
         if verdict is not None and verdict.refused:
             return self._finish(rec, self._rate_limited(rec, verdict.rule(request.method, template)), verdict.headers)
 
-        if auth and request.headers.get("Authorization") != f"Bot {self.token}":
+        if auth and not self._authorised(request.headers.get("Authorization", ""), auth):
             return self._finish(rec, self._error(rec, 401, 0, "401: Unauthorized"))
         try:
             resp = await handler(rec, **params)
         except HTTPError as err:
             resp = self._error(rec, err.status, err.code, err.message, err.errors)
         return self._finish(rec, resp, verdict.headers if verdict else None)
+
+    def _authorised(self, header: str, auth: bool | str) -> bool:
+        """The bot token opens every authorised route; a Bearer token only the user's own routes, where
+        the handler checks the token itself."""
+        if header == f"Bot {self.token}":
+            return True
+        return auth == BOT_OR_BEARER and header.startswith("Bearer ")
 
     def _finish(
         self, rec: RecordedRequest, resp: web.Response, limit_headers: dict[str, str] | None = None

@@ -9,7 +9,8 @@ its own module:
 * ``rest.py``: routing, recording, auth, error bodies, rate limits (429s);
 * ``rate_limits.py``: Discord's standing REST limits, on with ``rate_limits=RateLimits()``;
 * ``application.py``: application info and command sync;
-* ``guilds.py``: guild, channel, member and user lookups and routes;
+* ``guilds.py``: guild, channel, member and user lookups and routes, the web users and their roles;
+* ``oauth.py``: Discord's OAuth2 login (consent page, token exchange, the user's Bearer routes);
 * ``messages.py``: the message store and the channel message routes;
 * ``interactions.py``: what a user does (slash commands, components, modals);
 * ``responses.py``: how the bot answers (callbacks, @original, followups) and the ``Interaction`` handle;
@@ -38,6 +39,7 @@ from .models import (
     make_guilds,
     user_payload,
 )
+from .oauth import OAuthMixin
 from .protocol import (
     API_PREFIX,
     DEFAULT_TOKEN,
@@ -60,7 +62,14 @@ __all__ = [
 
 
 class FakeDiscord(
-    GatewayMixin, InteractionsMixin, ResponsesMixin, MessagesMixin, ApplicationMixin, GuildsMixin, RestMixin
+    GatewayMixin,
+    InteractionsMixin,
+    ResponsesMixin,
+    MessagesMixin,
+    ApplicationMixin,
+    OAuthMixin,
+    GuildsMixin,
+    RestMixin,
 ):
     """Fake Discord HTTP API + gateway on 127.0.0.1 (ephemeral port).
 
@@ -111,6 +120,8 @@ class FakeDiscord(
         self._changed = asyncio.Event()
 
         self._init_rest()
+        self._init_members()
+        self._init_oauth()
         self._init_gateway()
         self._init_application()
         self._init_messages()
@@ -121,6 +132,7 @@ class FakeDiscord(
         app.router.add_get("/gateway", self._gateway_handler)
         app.router.add_get("/gateway/resume", self._gateway_handler)
         app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._attachment_handler)
+        self._add_oauth_routes(app)
         app.router.add_route("*", "/{tail:.*}", self._rest_handler)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
