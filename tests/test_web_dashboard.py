@@ -160,3 +160,39 @@ async def test_the_tips_page_sets_a_schedule_that_tips_status_shows(dash: Dashbo
     status = await interaction.original()
     schedule = status["embeds"][0]["fields"][0]["value"]
     assert "08:30" in schedule and "Europe/Brussels" in schedule
+
+
+async def test_a_new_topic_started_from_a_group_answers_it_and_can_be_retired_and_brought_back(dash: Dashboard):
+    await dash.ask(UNKNOWN)
+    await dash.harness.services.writer.flush()
+    page = await dash.logged_in(dash.people.moderator)
+    await page.goto(f"/g/{dash.home_id}/queue")
+    await page.locator("li.group", has_text=UNKNOWN).get_by_role("link", name="Nieuw onderwerp").click()
+    await expect(page.locator("#f-aliases-nl")).to_have_value(UNKNOWN)  # the question is its first alias
+    fields = {
+        "#f-id": "koffie-op-de-afdeling",
+        "#f-title-nl": "Koffie op de marketingafdeling",
+        "#f-title-en": "Coffee in the marketing team",
+        "#f-summary-nl": "Wat het team drinkt, staat niet in de bronnen van cmo-bot.",
+        "#f-summary-en": "What the team drinks is not in cmo-bot's sources.",
+        "#f-body-nl": "Een proef-onderwerp, aangemaakt vanuit de wachtrij.",
+        "#f-body-en": "A trial topic, made from the queue.",
+        "#f-sources-0-title": "Interne notitie",
+        "#f-sources-0-publisher": "Marketingteam",
+        "#f-sources-0-date": "2026-12-01",
+    }
+    for selector, value in fields.items():
+        await page.locator(selector).fill(value)
+    await page.locator("#f-category").select_option("cmo-role")
+    await expect(page.locator("#embed-preview section[lang='en']")).to_contain_text("Coffee in the marketing team")
+    await page.get_by_role("button", name="Aanmaken en live zetten").click()
+    await expect(page.get_by_role("status")).to_contain_text("Het nieuwe onderwerp staat live")
+    assert (await dash.ask(UNKNOWN))["embeds"][0]["title"] == "Koffie op de marketingafdeling"
+
+    await page.get_by_role("button", name="Uit gebruik nemen").click()
+    await expect(page.get_by_role("status")).to_contain_text("uit gebruik genomen")
+    assert (await dash.ask(UNKNOWN))["embeds"][0]["title"] != "Koffie op de marketingafdeling"
+    await page.get_by_role("link", name="koffie-op-de-afdeling").click()
+    await page.get_by_role("button", name="Versie 1 terugzetten").click()
+    await expect(page.get_by_role("status")).to_contain_text("Teruggezet")
+    assert (await dash.ask(UNKNOWN))["embeds"][0]["title"] == "Koffie op de marketingafdeling"

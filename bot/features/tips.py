@@ -13,6 +13,7 @@ from bot.asking import AskService
 from bot.features.common import NO_MENTIONS, interaction_lang
 from bot.features.cooldown import BROWSE_RATE, BROWSE_SECONDS, per_user_cooldown
 from bot.features.messages import tip_message
+from bot.i18n import t
 from bot.knowledge.model import Lang
 
 if TYPE_CHECKING:
@@ -30,6 +31,11 @@ class TipsCog(commands.Cog):
     async def tip(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = interaction_lang(interaction, self._default_lang)
         snapshot = self._asking.snapshot
+        if not snapshot.tips:  # every tip's topic retired on the dashboard
+            await interaction.response.send_message(
+                t("tips_error_no_tips", lang), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
         tip = self._rng.choice(snapshot.tips)
         embed, view = tip_message(tip, snapshot, lang)
         await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)

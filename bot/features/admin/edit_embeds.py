@@ -87,6 +87,9 @@ def _timestamp(stored: str) -> str:
 def _history_line(revision: Revision, lang: Lang, live: bool) -> str:
     if revision.action == "revert":
         action = t("edit_history_revert", lang, target=revision.reverted_to)
+    elif revision.action in ("create", "retire") or revision.lang is None:
+        # Made on the web dashboard: a whole topic, both languages at once.
+        action = t(f"edit_history_{'edit_both' if revision.action == 'edit' else revision.action}", lang)
     else:
         action = t("edit_history_edit", lang, language=revision.lang)
     who = quote_user_text(revision.editor_name, 100) if revision.editor_name else t("edit_history_unknown_editor", lang)

@@ -43,10 +43,12 @@ class EditingPanel(PanelBase):
         self._editor = services.editor
 
     async def _editable_topic(self, interaction: discord.Interaction[CmoBot], value: str) -> str | None:
-        """Only a topic id (what autocomplete sends) that has a file: editing is precise work.
-        For anything else the moderator is told so, and it is None."""
+        """Only a topic id (what autocomplete sends) that has a file or was created on the
+        dashboard: editing is precise work. For anything else the moderator is told so, and
+        it is None."""
         topic_id = value.strip()
-        if topic_id in self._services.store.files.topics:
+        store = self._services.store
+        if topic_id in store.files.topics or store.current.topic(topic_id) is not None:
             return topic_id
         await self._unknown(interaction, value)
         return None

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from aiohttp import web
 
+from bot.editing.form import EditRejected
 from bot.editing.service import Editor, NothingChanged, StaleEdit, TopicExists, UnknownTopic
 from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, LANGS, Topic
@@ -92,6 +93,7 @@ async def topic_list(request: web.Request) -> web.Response:
         section="topics",
         topics=rows,
         overridden=set(context.services.store.overlay.topic_overrides),
+        retired=sorted(context.services.store.overlay.retired),
         may_edit=viewer.access is not None and viewer.access.edits_shared,
         done=request.query.get("done", ""),
     )
@@ -118,7 +120,13 @@ async def create_topic(request: web.Request) -> web.Response:
     topic, errors = parse_topic_form(form, None)
     if topic is None or data.get("action") == "preview":
         return _editor_page(
-            request, viewer, form, topic_id=None, base=0, errors=_errors_text(errors, viewer), preview=topic,
+            request,
+            viewer,
+            form,
+            topic_id=None,
+            base=0,
+            errors=_errors_text(errors, viewer),
+            preview=topic,
             status=422 if topic is None else 200,
         )
     editor = context_of(request).services.editor
@@ -128,12 +136,28 @@ async def create_topic(request: web.Request) -> web.Response:
         return _editor_page(
             request, viewer, form, topic_id=None, base=0, errors={"id": _t(viewer, "web_topic_exists")}, status=409
         )
+    except EditRejected as rejected:
+        return _editor_page(
+            request, viewer, form, topic_id=None, base=0, errors=_rejected(rejected, viewer), status=422
+        )
     log.info("web: %s created topic %s", viewer.actor, topic.id)
     raise web.HTTPSeeOther(f"/g/{viewer.guild_id}/topics/{topic.id}?done=created")
 
 
 def _t(viewer: Viewer, key: str) -> str:
     return t(key, viewer.lang)
+
+
+def _rejected(rejected: EditRejected, viewer: Viewer) -> dict[str, str]:
+    """What the editor refused after the form's own checks (a related topic that is no longer
+    live), at the field it concerns."""
+    errors: dict[str, str] = {}
+    for issue in rejected.issues:
+        if issue.field.startswith("related"):
+            errors["related"] = _t(viewer, "web_related_unknown")
+        else:
+            errors[issue.field] = issue.message
+    return errors
 
 
 def _reason(value: object) -> str | None:
@@ -145,12 +169,14 @@ async def edit_topic(request: web.Request) -> web.Response:
     viewer = await content_editor(request)
     context = context_of(request)
     topic_id = request.match_info["topic_id"]
-    topic = context.services.store.current.topic(topic_id)
-    if topic is None:
-        raise PageRefused(404, "web_topic_unknown")
-    base = await context.services.editor.live_revision(topic_id)
+    try:
+        opened = await context.services.editor.open_topic(topic_id)
+    except UnknownTopic:
+        raise PageRefused(404, "web_topic_unknown") from None
     done = request.query.get("done", "")
-    return _editor_page(request, viewer, form_from_topic(topic), topic_id=topic_id, base=base, notice=done)
+    return _editor_page(
+        request, viewer, form_from_topic(opened.topic), topic_id=topic_id, base=opened.base, notice=done
+    )
 
 
 @routes.post("/g/{guild_id}/topics/{topic_id}")
@@ -167,7 +193,13 @@ async def save_topic(request: web.Request) -> web.Response:
     topic, errors = parse_topic_form(form, topic_id)
     if topic is None or data.get("action") == "preview":
         return _editor_page(
-            request, viewer, form, topic_id=topic_id, base=base, errors=_errors_text(errors, viewer), preview=topic,
+            request,
+            viewer,
+            form,
+            topic_id=topic_id,
+            base=base,
+            errors=_errors_text(errors, viewer),
+            preview=topic,
             status=422 if topic is None else 200,
         )
     try:
@@ -176,8 +208,17 @@ async def save_topic(request: web.Request) -> web.Response:
         return _editor_page(request, viewer, form, topic_id=topic_id, base=base, notice="unchanged")
     except StaleEdit as stale:
         return _editor_page(
-            request, viewer, form, topic_id=topic_id, base=base, status=409,
+            request,
+            viewer,
+            form,
+            topic_id=topic_id,
+            base=base,
+            status=409,
             errors={"": _t(viewer, "web_stale_edit").format(n=stale.live_revision)},
+        )
+    except EditRejected as rejected:
+        return _editor_page(
+            request, viewer, form, topic_id=topic_id, base=base, errors=_rejected(rejected, viewer), status=422
         )
     except UnknownTopic:
         raise PageRefused(404, "web_topic_unknown") from None
