@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     CMO_DB_PATH=/data/cmo-bot.sqlite3 \
-    CMO_HEALTH_ADDR=0.0.0.0:8080
+    CMO_HEALTH_ADDR=0.0.0.0:8080 \
+    CMO_WEB_ADDR=0.0.0.0:8081
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin cmo \
     && mkdir -p /data \
@@ -24,8 +25,9 @@ RUN pip install --no-cache-dir ".[semantic,postgres]" && rm -rf /app/build
 
 USER 10001:10001
 VOLUME ["/data"]
-# /healthz and /metrics (Prometheus)
-EXPOSE 8080
+# /healthz and /metrics (Prometheus); the moderators' dashboard (set CMO_PUBLIC_URL,
+# DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET, or unset CMO_WEB_ADDR to turn it off)
+EXPOSE 8080 8081
 
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["cmo-bot", "health"]
 CMD ["cmo-bot", "run"]

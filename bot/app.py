@@ -144,7 +144,14 @@ class CmoBot(commands.AutoShardedBot):
 
     async def _start_web(self) -> None:
         """The moderators' dashboard, when CMO_WEB_ADDR is set."""
-        if self.services.settings.web_addr is None:
+        settings = self.services.settings
+        if settings.web_addr is None:
+            return
+        if settings.web_missing:
+            log.warning(
+                "web dashboard off: CMO_WEB_ADDR is set, but %s %s not (see README, Web dashboard)",
+                ", ".join(settings.web_missing), "is" if len(settings.web_missing) == 1 else "are",
+            )
             return
         self.web = WebDashboard(self.services, self.http, self._schedule_changed)
         try:

@@ -149,15 +149,13 @@ class Settings(BaseModel):
         self.shards  # noqa: B018 - raises ValueError when the two shard settings do not fit
         return self
 
-    @model_validator(mode="after")
-    def _web_complete(self) -> Settings:
-        if self.web_addr is not None:
-            given = {"CMO_PUBLIC_URL": self.public_url, "DISCORD_CLIENT_ID": self.client_id,
-                     "DISCORD_CLIENT_SECRET": self.client_secret}
-            missing = [name for name in WEB_REQUIRED if given[name] is None]
-            if missing:
-                raise ValueError(f"{missing[0]}: the web dashboard (CMO_WEB_ADDR) also needs {', '.join(missing)}")
-        return self
+    @property
+    def web_missing(self) -> tuple[str, ...]:
+        """What the dashboard (CMO_WEB_ADDR) still needs; the Docker image sets the address, so
+        a bot started without these runs without the dashboard and says which are missing."""
+        given = {"CMO_PUBLIC_URL": self.public_url, "DISCORD_CLIENT_ID": self.client_id,
+                 "DISCORD_CLIENT_SECRET": self.client_secret}
+        return tuple(name for name in WEB_REQUIRED if given[name] is None)
 
     @field_validator("public_url", "oauth_authorize_url", "oauth_token_url")
     @classmethod

@@ -62,7 +62,8 @@ class WebDashboard:
         self, services: Services, http: discord.http.HTTPClient, schedule_changed: Callable[[int], None]
     ) -> None:
         settings = services.settings
-        assert settings.web_addr and settings.public_url and settings.client_id and settings.client_secret
+        if not (settings.web_addr and settings.public_url and settings.client_id and settings.client_secret):
+            raise ValueError(f"the dashboard needs {', '.join(settings.web_missing) or 'CMO_WEB_ADDR'}")
         self.host, self.port = settings.web_addr
         endpoints = OAuthEndpoints(
             settings.oauth_authorize_url, settings.token_url, settings.discord_api_base,
