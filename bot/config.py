@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import yarl
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -163,8 +164,21 @@ class Settings(BaseModel):
         if value is None:
             return None
         value = value.strip().rstrip("/")
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL, e.g. https://cmo-bot.example.nl")
+        try:
+            url = yarl.URL(value)
+        except ValueError:
+            url = None
+        if (
+            url is None
+            or url.scheme not in ("http", "https")
+            or not url.host
+            or url.query_string
+            or url.fragment
+            or any(ch.isspace() for ch in value)
+            or "?" in value
+            or "#" in value
+        ):
+            raise ValueError("must be an http(s) URL with a host and no query or fragment, e.g. https://cmo-bot.example.nl")
         return value
 
     @field_validator("client_id")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest_asyncio
 from playwright.async_api import expect
 
-from tests.web_harness import Dashboard, running_dashboard
+from tests.web_harness import PHONE, Dashboard, running_dashboard
 
 UNKNOWN = "Welke koffie drinkt de marketingafdeling het liefst?"
 
@@ -196,3 +196,34 @@ async def test_a_new_topic_started_from_a_group_answers_it_and_can_be_retired_an
     await page.get_by_role("button", name="Versie 1 terugzetten").click()
     await expect(page.get_by_role("status")).to_contain_text("Teruggezet")
     assert (await dash.ask(UNKNOWN))["embeds"][0]["title"] == "Koffie op de marketingafdeling"
+
+
+async def test_an_english_browser_gets_english_pages_and_can_switch_to_dutch(dash: Dashboard):
+    page = await dash.logged_in(dash.people.moderator, locale="en-US")
+    await expect(page.get_by_role("heading", name="Your servers")).to_be_visible()
+    await page.goto(f"/g/{dash.home_id}")
+    await expect(page.get_by_role("heading", name="What your team asks")).to_be_visible()
+    await page.get_by_role("link", name="Nederlands").click()
+    await expect(page.get_by_role("heading", name="Wat je team vraagt")).to_be_visible()
+    await page.goto(f"/g/{dash.home_id}/queue")
+    await expect(page.get_by_role("heading", name="Onbeantwoorde vragen")).to_be_visible()
+
+
+async def test_the_main_pages_fit_a_phone_and_work_from_the_keyboard(dash: Dashboard):
+    await dash.ask(UNKNOWN)
+    await dash.harness.services.writer.flush()
+    page = await dash.logged_in(dash.people.moderator, viewport=PHONE)
+    for path in ("", "/queue", "/topics", "/topics/what-is-a-cmo", "/topics/what-is-a-cmo/history", "/tips", "/export"):
+        await page.goto(f"/g/{dash.home_id}{path}")
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path or '/'} scrolls sideways on a phone: {width}px"
+    # Keyboard only: the skip link comes first, then a queue group can be attached.
+    await page.goto(f"/g/{dash.home_id}/queue")
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
+    select = page.locator("li.group", has_text=UNKNOWN).get_by_label("Koppelen aan")
+    await select.focus()
+    await select.select_option("cmo-skills")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text("Gekoppeld")

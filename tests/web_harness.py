@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import aiohttp
 import pytest
+import yarl
 from playwright.async_api import Browser, Page, async_playwright
 
+from bot.clock import Clock
 from tests.fake_discord.server import FakeDiscord
 from tests.harness import BotHarness, home_on_content_copy, running_bot
 
@@ -144,3 +149,79 @@ async def running_dashboard(fake: FakeDiscord, tmp_path: Path, **env: str) -> As
             yield Dashboard(harness, fake, people, f"http://127.0.0.1:{port}", browser)
         finally:
             await browser.close()
+
+
+# ------------------------------------------------------------------ plain HTTP, without a browser
+
+
+@dataclass
+class WebBot:
+    """The real bot serving the dashboard, for tests where a browser adds nothing: each visitor
+    is an aiohttp client with its own cookie jar."""
+
+    harness: BotHarness
+    fake: FakeDiscord
+    people: People
+    base_url: str
+
+    @property
+    def home_id(self) -> int:
+        return self.fake.guild().id
+
+    @property
+    def other_id(self) -> int:
+        return list(self.fake.guilds)[1]
+
+    def visitor(self) -> aiohttp.ClientSession:
+        """A browser-like client; unsafe=True because cookies of an IP address (127.0.0.1) are
+        otherwise dropped."""
+        return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+@contextlib.asynccontextmanager
+async def running_web_bot(
+    fake: FakeDiscord, tmp_path: Path, *, clock: Clock | None = None, **env: str
+) -> AsyncIterator[WebBot]:
+    people, editor_role = add_people(fake)
+    port = free_port()
+    settings = {**web_env(fake, port, tmp_path, editor_role), **env}
+    async with running_bot(fake, tmp_path / "cmo-bot.sqlite3", clock=clock, check=None, **settings) as harness:
+        yield WebBot(harness, fake, people, f"http://127.0.0.1:{port}")
+
+
+async def discord_consent(client: aiohttp.ClientSession, authorize_url: str, decision: str = "authorize") -> str:
+    """What Discord does in the browser: the consent page (or, consented before, a redirect at
+    once), then back to the dashboard. Returns that callback address, with its code and state."""
+    async with client.get(authorize_url, allow_redirects=False) as page:
+        if page.status == 302:
+            return page.headers["Location"]
+        assert page.status == 200, await page.text()
+        form = re.search(r'name="request_id" value="([^"]+)"', await page.text())
+    assert form is not None, "no consent form on Discord's authorize page"
+    consent_url = yarl.URL(authorize_url).with_query(None)
+    data = {"request_id": form.group(1), "decision": decision}
+    async with client.post(consent_url, data=data, allow_redirects=False) as answer:
+        assert answer.status == 302, await answer.text()
+        return answer.headers["Location"]
+
+
+async def http_login(
+    web: WebBot, client: aiohttp.ClientSession, user: dict[str, Any], next_path: str | None = None
+) -> aiohttp.ClientResponse:
+    """Logs `user` in over plain HTTP: /login, Discord's consent, the callback. Returns the
+    callback's response (its body read): a redirect to where the login leads, or an error page."""
+    web.fake.oauth_login_as(user)
+    query = f"?next={quote(next_path, safe='')}" if next_path is not None else ""
+    async with client.get(f"{web.base_url}/login{query}", allow_redirects=False) as start:
+        assert start.status == 302, await start.text()
+        authorize = start.headers["Location"]
+    async with client.get(await discord_consent(client, authorize), allow_redirects=False) as back:
+        await back.read()
+        return back
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None, "no CSRF field on the page"
+    return found.group(1)

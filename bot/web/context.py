@@ -14,6 +14,7 @@ from bot.web.access import GuildAccess
 from bot.web.discord_directory import DiscordDirectory
 from bot.web.oauth import DiscordOAuth
 from bot.web.render import Pages
+from bot.web.session_epochs import SessionEpochs
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class WebContext:
     directory: DiscordDirectory
     oauth: DiscordOAuth
     pages: Pages
+    epochs: SessionEpochs
     # Wakes the tip scheduler after a schedule changed, as tips-set in Discord does.
     schedule_changed: Callable[[int], None]
 

@@ -48,10 +48,19 @@ class Viewer:
         return self.access.guild_id
 
 
+async def signed_in(request: web.Request) -> WebUser | None:
+    """The user of this session, unless it expired or they logged out since (anywhere)."""
+    context = context_of(request)
+    user = await current_user(request, context.services.clock.now(), context.settings.web_session_hours)
+    if user is None or user.epoch != await context.epochs.current(user.id):
+        return None
+    return user
+
+
 async def logged_in(request: web.Request) -> Viewer:
     """The logged-in visitor; a redirect to the login (and back here) otherwise."""
     context = context_of(request)
-    user = await current_user(request, context.services.clock.now(), context.settings.web_session_hours)
+    user = await signed_in(request)
     if user is None:
         raise web.HTTPFound(f"/login?next={quote(request.path_qs, safe='')}")
     actor = context.services.hasher.hash(user.id)[:16]

@@ -25,6 +25,7 @@ from bot.web.pages import auth, content, export, history, overview, queue, tips
 from bot.web.render import Pages
 from bot.web.security import csrf_check, error_pages, security_headers
 from bot.web.session import cookie_storage
+from bot.web.session_epochs import SessionEpochs
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class WebDashboard:
             directory=directory,
             oauth=self.oauth,
             pages=Pages(),
+            epochs=SessionEpochs(services.db, services.hasher),
             schedule_changed=schedule_changed,
         )
         secure = settings.public_url.startswith("https://")

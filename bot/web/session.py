@@ -44,12 +44,16 @@ class WebUser:
     id: int
     name: str
     guilds: tuple[tuple[int, str], ...]
+    epoch: int  # the user's logout counter when this session was made (session_epochs.py)
 
 
-async def log_in(request: web.Request, user: DiscordUser, guilds: list[UserGuild], now: datetime) -> None:
+async def log_in(
+    request: web.Request, user: DiscordUser, guilds: list[UserGuild], now: datetime, epoch: int
+) -> None:
     """A fresh session (a new cookie, so a cookie set before the login is worth nothing)."""
     session = await new_session(request)
     session["user"] = [str(user.id), user.name[:64]]
+    session["epoch"] = epoch
     session["guilds"] = [[str(g.id), g.name[:GUILD_NAME_MAX]] for g in guilds[:MAX_GUILDS]]
     session["at"] = now.timestamp()
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
@@ -68,13 +72,15 @@ def _expired(session: Session, now: datetime, hours: int) -> bool:
 
 
 async def current_user(request: web.Request, now: datetime, hours: int) -> WebUser | None:
-    """The logged-in user, or None (never logged in, logged out, or the login expired)."""
+    """The user this cookie says, or None (never logged in, logged out here, or expired).
+    Whether a logout elsewhere ended it is for the caller to check (guard.signed_in)."""
     session = await get_session(request)
     user = session.get("user")
     if not user or _expired(session, now, hours):
         return None
     guilds = tuple((int(g[0]), str(g[1])) for g in session.get("guilds", []))
-    return WebUser(int(user[0]), str(user[1]), guilds)
+    epoch = session.get("epoch")
+    return WebUser(int(user[0]), str(user[1]), guilds, epoch if isinstance(epoch, int) else -1)
 
 
 async def csrf_token(request: web.Request) -> str:

@@ -10,18 +10,22 @@ import secrets
 from aiohttp import web
 
 from bot.web.context import context_of
-from bot.web.guard import PageRefused, Viewer, logged_in
+from bot.web.guard import PageRefused, Viewer, logged_in, signed_in
 from bot.web.oauth import LoginFailed
 from bot.web.render import page_lang
-from bot.web.session import current_user, log_in, log_out, remember_state, take_state
+from bot.web.session import log_in, log_out, remember_state, take_state
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 
 def _safe_next(path: str | None) -> str:
-    """Only a path on this site: an open redirect would let a link send a moderator anywhere."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+    """Only a path on this site: an open redirect would let a link send a moderator anywhere.
+    Control characters are refused too: a redirect drops them, which turns `/<TAB>/evil`
+    into `//evil`."""
+    if not path or not path.isprintable() or not path.isascii():
+        return "/"
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
         return "/"
     return path
 
@@ -29,8 +33,7 @@ def _safe_next(path: str | None) -> str:
 @routes.get("/")
 async def home(request: web.Request) -> web.Response:
     context = context_of(request)
-    user = await current_user(request, context.services.clock.now(), context.settings.web_session_hours)
-    if user is None:
+    if await signed_in(request) is None:
         return context.pages.response(request, "landing.html", page_lang(request), viewer=None)
     viewer = await logged_in(request)
     servers = await _servers(request, viewer)
@@ -71,7 +74,7 @@ async def callback(request: web.Request) -> web.Response:
     except LoginFailed as exc:
         log.warning("web: login failed: %s", exc)
         raise PageRefused(502, "web_login_failed") from None
-    await log_in(request, user, guilds, context.services.clock.now())
+    await log_in(request, user, guilds, context.services.clock.now(), await context.epochs.current(user.id))
     context.access.forget(user.id)
     log.info("web: %s logged in", context.services.hasher.hash(user.id)[:16])
     raise web.HTTPFound(_safe_next(stored[1]))
@@ -80,9 +83,10 @@ async def callback(request: web.Request) -> web.Response:
 @routes.post("/logout")
 async def logout(request: web.Request) -> web.Response:
     context = context_of(request)
-    user = await current_user(request, context.services.clock.now(), context.settings.web_session_hours)
+    user = await signed_in(request)
     if user is not None:
         context.access.forget(user.id)
+        await context.epochs.end_sessions(user.id)
         log.info("web: %s logged out", context.services.hasher.hash(user.id)[:16])
     await log_out(request)
     raise web.HTTPFound("/")
