@@ -135,13 +135,15 @@ def web_env(fake: FakeDiscord, port: int, tmp_path: Path, editor_role: int) -> d
 
 
 @contextlib.asynccontextmanager
-async def running_dashboard(fake: FakeDiscord, tmp_path: Path, **env: str) -> AsyncIterator[Dashboard]:
+async def running_dashboard(
+    fake: FakeDiscord, tmp_path: Path, *, clock: Clock | None = None, **env: str
+) -> AsyncIterator[Dashboard]:
     executable = chromium_path()
     people, editor_role = add_people(fake)
     port = free_port()
     settings = {**web_env(fake, port, tmp_path, editor_role), **env}
     async with (
-        running_bot(fake, tmp_path / "cmo-bot.sqlite3", check=None, **settings) as harness,
+        running_bot(fake, tmp_path / "cmo-bot.sqlite3", clock=clock, check=None, **settings) as harness,
         async_playwright() as playwright,
     ):
         browser = await playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
