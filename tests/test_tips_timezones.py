@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.features.admin.tip_schedule import POPULAR_ZONES, timezone_matches
-from bot.tips.schedule import parse_zone, zone_names
+from bot.features.admin.tip_schedule import timezone_matches
+from bot.tips.schedule import POPULAR_ZONES, parse_zone, zone_names
 
 
 def test_an_empty_box_starts_with_amsterdam():

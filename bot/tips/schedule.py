@@ -40,6 +40,27 @@ _WORKDAY_WORDS = {"weekdays", "workdays", "werkdagen", "doordeweeks"}
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 
 
+DEFAULT_ZONE = "Europe/Amsterdam"
+# Shown for an empty box: where Dutch-speaking teams are, then the usual neighbours.
+POPULAR_ZONES = (
+    DEFAULT_ZONE,
+    "Europe/Brussels",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Madrid",
+    "UTC",
+    "America/Paramaribo",
+    "America/Curacao",
+    "America/Aruba",
+    "America/Kralendijk",
+    "America/New_York",
+    "Asia/Singapore",
+)
+
+
 class ScheduleError(ValueError):
     """Input a moderator typed that is not a valid schedule; `code` picks the localised message."""
 

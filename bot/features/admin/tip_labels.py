@@ -1,5 +1,6 @@
 """Plain words for a tip schedule: its days, its next or last moment (local time and UTC),
-the one-line summary, and the reason the last post failed."""
+the one-line summary, and the reason the last post failed. The plain-text labels the web
+dashboard shows too live in bot/tips/labels.py."""
 
 from __future__ import annotations
 
@@ -10,15 +11,10 @@ import discord
 from bot.i18n import t
 from bot.knowledge.model import Lang
 from bot.storage.tip_schedules import StoredSchedule
-from bot.tips.schedule import EVERY_DAY, WORKDAYS, Schedule
+from bot.tips.labels import days_label, error_label
+from bot.tips.schedule import Schedule
 
-
-def days_label(days: frozenset[int], lang: Lang) -> str:
-    if days == EVERY_DAY:
-        return t("tips_days_daily", lang)
-    if days == WORKDAYS:
-        return t("tips_days_workdays", lang)
-    return ", ".join(t(f"tips_day_{day}", lang) for day in sorted(days))
+__all__ = ["days_label", "error_label", "schedule_label", "when_label"]
 
 
 def when_label(moment: datetime, schedule: Schedule, lang: Lang) -> str:
@@ -43,11 +39,3 @@ def schedule_label(stored: StoredSchedule, schedule: Schedule, lang: Lang) -> st
         channel=f"<#{stored.channel_id}>",
         language=t(f"tips_lang_{stored.lang}", lang),
     )
-
-
-def error_label(code: str, lang: Lang) -> str:
-    if code in ("not_found", "forbidden", "no_tips"):
-        return t(f"tips_error_{code}", lang)
-    if code.startswith("schedule "):
-        return t("tips_error_schedule", lang, detail=code.removeprefix("schedule "))
-    return t("tips_error_other", lang, detail=code)

@@ -26,7 +26,7 @@ from bot.limits import AUTOCOMPLETE_LIMIT, FIELD_VALUE_LIMIT
 from bot.services import Services
 from bot.text_fit import clip
 from bot.tips.planner import schedule_of
-from bot.tips.schedule import Schedule, ScheduleError, days_spec, zone_names
+from bot.tips.schedule import POPULAR_ZONES, Schedule, ScheduleError, days_spec, zone_names
 from bot.topic_embeds import COLOUR, GREY
 
 if TYPE_CHECKING:
@@ -34,25 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ZONE = "Europe/Amsterdam"
-# Shown for an empty box: where Dutch-speaking teams are, then the usual neighbours.
-POPULAR_ZONES = (
-    DEFAULT_ZONE,
-    "Europe/Brussels",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Europe/Dublin",
-    "Europe/Lisbon",
-    "Europe/Madrid",
-    "UTC",
-    "America/Paramaribo",
-    "America/Curacao",
-    "America/Aruba",
-    "America/Kralendijk",
-    "America/New_York",
-    "Asia/Singapore",
-)
 TEXT_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
 
 

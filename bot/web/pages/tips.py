@@ -9,12 +9,11 @@ from datetime import datetime
 
 from aiohttp import web
 
-from bot.features.admin.tip_labels import days_label, error_label
-from bot.features.admin.tip_schedule import POPULAR_ZONES
 from bot.i18n import t
 from bot.knowledge.model import Lang, as_lang
+from bot.tips.labels import days_label, error_label
 from bot.tips.planner import schedule_of
-from bot.tips.schedule import Schedule, ScheduleError, days_spec, zone_names
+from bot.tips.schedule import POPULAR_ZONES, Schedule, ScheduleError, days_spec, zone_names
 from bot.topic_embeds import tip_embed
 from bot.web.context import context_of
 from bot.web.embed_preview import embed_html
