@@ -16,7 +16,8 @@ from tests.e2e import assert_no_pings
 from tests.fake_discord.fixtures import fake_discord, restore_discord_routes  # noqa: F401
 from tests.harness import running_bot
 
-pytest_plugins = ["tests.engines"]  # database_target: every storage test on SQLite and PostgreSQL
+# database_target: every storage test on SQLite and PostgreSQL; the content editor's fixtures
+pytest_plugins = ["tests.engines", "tests.editing_fixtures"]
 
 
 @pytest_asyncio.fixture

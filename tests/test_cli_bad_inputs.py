@@ -7,18 +7,16 @@ runs without the capabilities that let root ignore them (setpriv)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import socket
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bot.knowledge.loader import MAX_FILE_BYTES
-from tests.cli_helpers import REPO, python_m_bot, run_merged, without_settings
+from tests.cli_helpers import REPO, python_m_bot, run_merged, run_until_exit, taken_port, without_settings
 from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord
 
@@ -240,25 +238,12 @@ def test_run_with_the_api_unreachable_names_the_variable_and_address(env, tmp_pa
 
 
 async def test_run_with_the_health_port_taken_names_the_variable(env, tmp_path: Path, restore_discord_routes):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         async with FakeDiscord(guilds=make_guilds(1), patch_discord=False) as fake:
             run_env = env | {
                 "DISCORD_TOKEN": fake.token,
                 "CMO_DISCORD_API_BASE": fake.api_base,
                 "CMO_HEALTH_ADDR": f"127.0.0.1:{port}",
             }
-            bot = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=run_env, cwd=tmp_path,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            )  # fmt: skip
-            try:
-                output, _ = await asyncio.wait_for(bot.communicate(), timeout=60)
-            finally:
-                if bot.returncode is None:
-                    bot.kill()
-                    await bot.wait()
-    text = output.decode()
-    assert_clean_failure(bot.returncode, text, f"cannot listen on 127.0.0.1:{port}", "(CMO_HEALTH_ADDR)")
+            code, text = await run_until_exit(run_env, tmp_path)
+    assert_clean_failure(code, text, f"cannot listen on 127.0.0.1:{port}", "(CMO_HEALTH_ADDR)")

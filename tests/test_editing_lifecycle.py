@@ -3,28 +3,26 @@ restart and in another process, exported, and brought back by a revert."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.asking import answer_in
-from bot.clock import ManualClock, utc
+from bot.clock import ManualClock
 from bot.editing.export import export_content
 from bot.editing.form import EditRejected
-from bot.editing.service import ContentEditor, Editor, NothingChanged, TopicExists, UnknownTopic
+from bot.editing.service import ContentEditor, NothingChanged, TopicExists, UnknownTopic
 from bot.knowledge.loader import load_content
 from bot.knowledge.model import Topic
 from bot.knowledge.store import ContentStore
 from bot.services import reload_overlay
 from bot.storage.database import Database, open_database
-from bot.storage.revisions import RevisionRepository, live_edits
+from bot.storage.revisions import live_edits
 from bot.storage.tip_schedules import TipScheduleRepository
 from bot.tips.planner import TipPlanner
+from tests.editing_fixtures import ANNA, REPO_CONTENT
 
-REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
-ANNA = Editor("a" * 64, "Anna")
 NEW = "growth-hacking"
 RETIRED = "cmo-agility"  # has a tip, and cmo-skills lists it as related
 AGILITY_QUESTION = "waarom moet een cmo wendbaar zijn"
@@ -45,27 +43,6 @@ def new_topic(store: ContentStore, **changes: object) -> Topic:
         "related": ["cmo-skills"],
     }
     return Topic.model_validate(data | changes)
-
-
-@pytest.fixture
-async def db(database_target) -> AsyncIterator[Database]:
-    async with await open_database(database_target) as database:
-        yield database
-
-
-@pytest.fixture
-def store() -> ContentStore:
-    return ContentStore.from_dir(REPO_CONTENT)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(utc(2026, 11, 24, 9, 0))
-
-
-@pytest.fixture
-def editor(store: ContentStore, db: Database, clock: ManualClock) -> ContentEditor:
-    return ContentEditor(store, RevisionRepository(db), clock)
 
 
 async def restarted(db: Database) -> ContentStore:

@@ -3,50 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock, timedelta, utc
+from bot.clock import ManualClock, timedelta
 from bot.editing.form import EditRejected, form_values
-from bot.editing.service import ContentEditor, Editor, NothingChanged, StaleEdit, UnknownRevision, UnknownTopic
+from bot.editing.service import ContentEditor, NothingChanged, StaleEdit, UnknownRevision, UnknownTopic
 from bot.knowledge.loader import ContentError
 from bot.knowledge.store import ContentStore
 from bot.storage.database import Database, open_database
 from bot.storage.revisions import NewRevision, RevisionRepository, live_overrides
+from tests.editing_fixtures import ANNA, BEN
 
-REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 TOPIC = "cmo-skills"
-ANNA = Editor("a" * 64, "Anna")
-BEN = Editor("b" * 64, "Ben")
-
-
-@pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(REPO_CONTENT, tmp_path / "content"))
-
-
-@pytest.fixture
-async def db(database_target) -> AsyncIterator[Database]:
-    async with await open_database(database_target) as database:
-        yield database
-
-
-@pytest.fixture
-def store(content_dir: Path) -> ContentStore:
-    return ContentStore.from_dir(content_dir)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(utc(2026, 11, 24, 9, 0))
-
-
-@pytest.fixture
-def editor(store: ContentStore, db: Database, clock: ManualClock) -> ContentEditor:
-    return ContentEditor(store, RevisionRepository(db), clock)
 
 
 async def test_an_edit_is_stored_and_live_at_once(editor: ContentEditor, store: ContentStore, db: Database) -> None:
@@ -248,7 +218,11 @@ async def test_a_whole_topic_is_saved_as_one_revision_in_both_languages(
     assert (revision.n, revision.action, revision.lang) == (1, "edit", None)
     assert revision.changes == (("title", "nl"), ("title", "en"), ("related", None))
     live = store.current.topic(TOPIC)
-    assert (live.title.nl, live.title.en, live.related) == ("Vaardigheden van de CMO", "The CMO's skills", ["cmo-agility"])
+    assert (live.title.nl, live.title.en, live.related) == (
+        "Vaardigheden van de CMO",
+        "The CMO's skills",
+        ["cmo-agility"],
+    )
     assert (await live_overrides(db))[TOPIC] == live
     with pytest.raises(NothingChanged):
         await editor.save_topic(edited, 1, ANNA)
@@ -286,7 +260,9 @@ async def test_two_processes_saving_one_form_at_once_store_one_and_refuse_the_ot
     store: ContentStore, database_target, clock: ManualClock
 ) -> None:
     async with await open_database(database_target) as one, await open_database(database_target) as two:
-        editors = [ContentEditor(ContentStore.from_dir(store.content_dir), RevisionRepository(db), clock) for db in (one, two)]
+        editors = [
+            ContentEditor(ContentStore.from_dir(store.content_dir), RevisionRepository(db), clock) for db in (one, two)
+        ]
         topic = store.current.topic(TOPIC)
         outcomes = await asyncio.gather(
             editors[0].save_topic(_retitled(topic, "Een", "One"), 0, ANNA),

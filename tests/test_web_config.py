@@ -5,10 +5,7 @@ CMO_PUBLIC_URL."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import socket
-import sys
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -17,7 +14,7 @@ import yarl
 
 from bot.config import WEB_REQUIRED, ConfigError, load_settings
 from bot.web.session import COOKIE_NAME, cookie_storage
-from tests.cli_helpers import REPO, without_settings
+from tests.cli_helpers import REPO, run_until_exit, taken_port, without_settings
 from tests.fake_discord.models import make_guilds
 from tests.fake_discord.server import FakeDiscord
 from tests.harness import running_bot
@@ -122,28 +119,15 @@ async def test_the_bot_runs_without_a_dashboard_when_cmo_web_addr_is_unset(fake_
 
 
 async def test_a_taken_dashboard_port_stops_the_start_with_the_variable_named(tmp_path: Path, restore_discord_routes):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         async with FakeDiscord(guilds=make_guilds(1), patch_discord=False) as fake:
             env = without_settings() | WEB | {
                 "PYTHONPATH": str(REPO), "CMO_DB_PATH": str(tmp_path / "bot.sqlite3"), "CMO_SEMANTIC": "off",
                 "DISCORD_TOKEN": fake.token, "CMO_DISCORD_API_BASE": fake.api_base,
                 "CMO_HEALTH_ADDR": "127.0.0.1:0", "CMO_WEB_ADDR": f"127.0.0.1:{port}",
             }  # fmt: skip
-            bot = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            )  # fmt: skip
-            try:
-                output, _ = await asyncio.wait_for(bot.communicate(), timeout=60)
-            finally:
-                if bot.returncode is None:
-                    bot.kill()
-                    await bot.wait()
-    text = output.decode()
-    assert bot.returncode == 1, text
+            code, text = await run_until_exit(env, tmp_path)
+    assert code == 1, text
     assert "Traceback" not in text and SECRET not in text
     assert f"cannot listen on 127.0.0.1:{port} for the web dashboard (CMO_WEB_ADDR)" in text
 

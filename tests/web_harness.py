@@ -84,12 +84,14 @@ def add_people(fake: FakeDiscord) -> tuple[People, int]:
 
 
 @dataclass
-class Dashboard:
+class WebBot:
+    """The real bot serving the dashboard, for tests where a browser adds nothing: each visitor
+    is an aiohttp client with its own cookie jar."""
+
     harness: BotHarness
     fake: FakeDiscord
     people: People
     base_url: str
-    browser: Browser
 
     @property
     def home_id(self) -> int:
@@ -98,6 +100,18 @@ class Dashboard:
     @property
     def other_id(self) -> int:
         return list(self.fake.guilds)[1]
+
+    def visitor(self) -> aiohttp.ClientSession:
+        """A browser-like client; unsafe=True because cookies of an IP address (127.0.0.1) are
+        otherwise dropped."""
+        return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+@dataclass
+class Dashboard(WebBot):
+    """The same bot with a browser to drive it."""
+
+    browser: Browser
 
     async def page(self, *, viewport: dict[str, int] | None = None, locale: str = "nl-NL") -> Page:
         context = await self.browser.new_context(viewport=viewport or DESKTOP, locale=locale, base_url=self.base_url)
@@ -139,45 +153,15 @@ async def running_dashboard(
     fake: FakeDiscord, tmp_path: Path, *, clock: Clock | None = None, **env: str
 ) -> AsyncIterator[Dashboard]:
     executable = chromium_path()
-    people, editor_role = add_people(fake)
-    port = free_port()
-    settings = {**web_env(fake, port, tmp_path, editor_role), **env}
-    async with (
-        running_bot(fake, tmp_path / "cmo-bot.sqlite3", clock=clock, check=None, **settings) as harness,
-        async_playwright() as playwright,
-    ):
+    async with running_web_bot(fake, tmp_path, clock=clock, **env) as web, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         try:
-            yield Dashboard(harness, fake, people, f"http://127.0.0.1:{port}", browser)
+            yield Dashboard(web.harness, web.fake, web.people, web.base_url, browser)
         finally:
             await browser.close()
 
 
 # ------------------------------------------------------------------ plain HTTP, without a browser
-
-
-@dataclass
-class WebBot:
-    """The real bot serving the dashboard, for tests where a browser adds nothing: each visitor
-    is an aiohttp client with its own cookie jar."""
-
-    harness: BotHarness
-    fake: FakeDiscord
-    people: People
-    base_url: str
-
-    @property
-    def home_id(self) -> int:
-        return self.fake.guild().id
-
-    @property
-    def other_id(self) -> int:
-        return list(self.fake.guilds)[1]
-
-    def visitor(self) -> aiohttp.ClientSession:
-        """A browser-like client; unsafe=True because cookies of an IP address (127.0.0.1) are
-        otherwise dropped."""
-        return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
 @contextlib.asynccontextmanager

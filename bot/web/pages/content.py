@@ -10,7 +10,7 @@ Without JavaScript, "Preview" is a submit button; with it, editor.js previews as
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 
@@ -112,36 +112,55 @@ async def new_topic(request: web.Request) -> web.Response:
     return _editor_page(request, viewer, form, topic_id=None, base=0)
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A posted editor form: what was typed, the topic it makes (None: errors), and where it
+    came from; `shown` puts it back on the page, with the preview or the errors."""
+
+    viewer: Viewer
+    form: TopicForm
+    topic: Topic | None
+    errors: dict[str, str]
+    topic_id: str | None  # None: a new topic
+    base: int
+    reason: str | None
+    preview_only: bool
+
+    def shown(self, request: web.Request, *, errors: dict[str, str] | None = None, status: int | None = None,
+              notice: str = "") -> web.Response:  # fmt: skip
+        return _editor_page(
+            request, self.viewer, self.form, topic_id=self.topic_id, base=self.base,
+            errors=self.errors if errors is None else errors, preview=self.topic, notice=notice,
+            status=status if status is not None else 422 if self.topic is None else 200,
+        )  # fmt: skip
+
+
+async def _submission(request: web.Request, viewer: Viewer, topic_id: str | None) -> Submission:
+    data = await request.post()
+    base_text = data.get("base", "")
+    form = read_topic_form(data, topic_id)
+    topic, errors = parse_topic_form(form, topic_id)
+    return Submission(
+        viewer, form, topic, _errors_text(errors, viewer), topic_id,
+        int(base_text) if isinstance(base_text, str) and base_text.isdigit() else 0,
+        _reason(data.get("reason")), data.get("action") == "preview",
+    )  # fmt: skip
+
+
 @routes.post("/g/{guild_id}/topics/new")
 async def create_topic(request: web.Request) -> web.Response:
     viewer = await content_editor(request)
-    data = await request.post()
-    form = read_topic_form(data, None)
-    topic, errors = parse_topic_form(form, None)
-    if topic is None or data.get("action") == "preview":
-        return _editor_page(
-            request,
-            viewer,
-            form,
-            topic_id=None,
-            base=0,
-            errors=_errors_text(errors, viewer),
-            preview=topic,
-            status=422 if topic is None else 200,
-        )
-    editor = context_of(request).services.editor
+    sent = await _submission(request, viewer, None)
+    if sent.topic is None or sent.preview_only:
+        return sent.shown(request)
     try:
-        await editor.create_topic(topic, _editor(viewer), _reason(data.get("reason")))
+        await context_of(request).services.editor.create_topic(sent.topic, _editor(viewer), sent.reason)
     except TopicExists:
-        return _editor_page(
-            request, viewer, form, topic_id=None, base=0, errors={"id": _t(viewer, "web_topic_exists")}, status=409
-        )
+        return sent.shown(request, errors={"id": _t(viewer, "web_topic_exists")}, status=409)
     except EditRejected as rejected:
-        return _editor_page(
-            request, viewer, form, topic_id=None, base=0, errors=_rejected(rejected, viewer), status=422
-        )
-    log.info("web: %s created topic %s", viewer.actor, topic.id)
-    raise web.HTTPSeeOther(f"/g/{viewer.guild_id}/topics/{topic.id}?done=created")
+        return sent.shown(request, errors=_rejected(rejected, viewer), status=422)
+    log.info("web: %s created topic %s", viewer.actor, sent.topic.id)
+    raise web.HTTPSeeOther(f"/g/{viewer.guild_id}/topics/{sent.topic.id}?done=created")
 
 
 def _t(viewer: Viewer, key: str) -> str:
@@ -186,40 +205,17 @@ async def save_topic(request: web.Request) -> web.Response:
     topic_id = request.match_info["topic_id"]
     if context.services.store.current.topic(topic_id) is None:
         raise PageRefused(404, "web_topic_unknown")
-    data = await request.post()
-    base_text = data.get("base", "")
-    base = int(base_text) if isinstance(base_text, str) and base_text.isdigit() else 0
-    form = read_topic_form(data, topic_id)
-    topic, errors = parse_topic_form(form, topic_id)
-    if topic is None or data.get("action") == "preview":
-        return _editor_page(
-            request,
-            viewer,
-            form,
-            topic_id=topic_id,
-            base=base,
-            errors=_errors_text(errors, viewer),
-            preview=topic,
-            status=422 if topic is None else 200,
-        )
+    sent = await _submission(request, viewer, topic_id)
+    if sent.topic is None or sent.preview_only:
+        return sent.shown(request)
     try:
-        revision = await context.services.editor.save_topic(topic, base, _editor(viewer), _reason(data.get("reason")))
+        revision = await context.services.editor.save_topic(sent.topic, sent.base, _editor(viewer), sent.reason)
     except NothingChanged:
-        return _editor_page(request, viewer, form, topic_id=topic_id, base=base, notice="unchanged")
+        return sent.shown(request, notice="unchanged")
     except StaleEdit as stale:
-        return _editor_page(
-            request,
-            viewer,
-            form,
-            topic_id=topic_id,
-            base=base,
-            status=409,
-            errors={"": _t(viewer, "web_stale_edit").format(n=stale.live_revision)},
-        )
+        return sent.shown(request, errors={"": t("web_stale_edit", viewer.lang, n=stale.live_revision)}, status=409)
     except EditRejected as rejected:
-        return _editor_page(
-            request, viewer, form, topic_id=topic_id, base=base, errors=_rejected(rejected, viewer), status=422
-        )
+        return sent.shown(request, errors=_rejected(rejected, viewer), status=422)
     except UnknownTopic:
         raise PageRefused(404, "web_topic_unknown") from None
     log.info("web: %s saved topic %s as revision %d", viewer.actor, topic_id, revision.n)

@@ -10,8 +10,11 @@ import logging
 from aiohttp import web
 
 from bot.insights.embeds import topic_options
+from bot.insights.grouping import QuestionGroup
 from bot.insights.loop import NotHomeGuildError
+from bot.insights.suggestions import Suggestion
 from bot.knowledge.model import as_lang
+from bot.storage.aliases import AliasSource
 from bot.web.context import context_of
 from bot.web.guard import PageRefused, Viewer, moderator
 
@@ -69,12 +72,20 @@ async def attach(request: web.Request) -> web.Response:
         raise web.HTTPSeeOther(_queue_url(viewer, "gone"))
     if topic_id not in improvements.store.current.topics:
         raise PageRefused(400, "web_queue_pick_topic")
+    await _attach(request, viewer, group, topic_id, "unanswered")
+    raise web.HTTPSeeOther(_queue_url(viewer, "attached"))
+
+
+async def _attach(
+    request: web.Request, viewer: Viewer, group: QuestionGroup | Suggestion, topic_id: str, source: AliasSource
+) -> None:
+    """Attaches and logs it; the 403 page where only the home server may attach."""
     try:
-        await improvements.attach(viewer.guild_id, group, topic_id, "unanswered")
+        await context_of(request).services.improvements.attach(viewer.guild_id, group, topic_id, source)
     except NotHomeGuildError:
         raise PageRefused(403, "web_forbidden_home") from None
-    log.info("web: %s attached a question group to topic %s in guild %s", viewer.actor, topic_id, viewer.guild_id)
-    raise web.HTTPSeeOther(_queue_url(viewer, "attached"))
+    log.info("web: %s attached a question group (%s) to topic %s in guild %s", viewer.actor, source, topic_id,
+             viewer.guild_id)  # fmt: skip
 
 
 @routes.post("/g/{guild_id}/queue/dismiss")
@@ -99,11 +110,7 @@ async def decide_suggestion(request: web.Request) -> web.Response:
     if item is None:
         raise web.HTTPSeeOther(_queue_url(viewer, "gone"))
     if request.match_info["decision"] == "accept":
-        try:
-            await improvements.attach(viewer.guild_id, item, item.topic_id, "suggestion")
-        except NotHomeGuildError:
-            raise PageRefused(403, "web_forbidden_home") from None
-        log.info("web: %s accepted a suggestion for topic %s in guild %s", viewer.actor, item.topic_id, viewer.guild_id)
+        await _attach(request, viewer, item, item.topic_id, "suggestion")
         raise web.HTTPSeeOther(_queue_url(viewer, "accepted"))
     await improvements.dismiss(viewer.guild_id, item.key, item.topic_id)
     log.info("web: %s rejected a suggestion for topic %s in guild %s", viewer.actor, item.topic_id, viewer.guild_id)
