@@ -227,3 +227,13 @@ async def test_the_main_pages_fit_a_phone_and_work_from_the_keyboard(dash: Dashb
     await page.keyboard.press("Tab")
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("status")).to_contain_text("Gekoppeld")
+
+
+async def test_the_403_page_says_who_is_logged_in_and_lets_them_log_out(dash: Dashboard):
+    page = await dash.logged_in(dash.people.member)
+    await page.goto(f"/g/{dash.home_id}/tips")
+    await expect(page.get_by_role("heading", name="Geen toegang")).to_be_visible()
+    await expect(page.locator("header .user")).to_have_text("Lid")
+    await page.get_by_role("button", name="Uitloggen").click()
+    await expect(page.get_by_role("link", name="Inloggen met Discord")).to_be_visible()
+    await expect(page.locator("header .user")).to_have_count(0)

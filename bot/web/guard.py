@@ -57,14 +57,21 @@ async def signed_in(request: web.Request) -> WebUser | None:
     return user
 
 
-async def logged_in(request: web.Request) -> Viewer:
-    """The logged-in visitor; a redirect to the login (and back here) otherwise."""
-    context = context_of(request)
+async def visitor(request: web.Request) -> Viewer | None:
+    """The logged-in visitor, or None: for pages anyone may see (the landing, error pages)."""
     user = await signed_in(request)
     if user is None:
-        raise web.HTTPFound(f"/login?next={quote(request.path_qs, safe='')}")
-    actor = context.services.hasher.hash(user.id)[:16]
+        return None
+    actor = context_of(request).services.hasher.hash(user.id)[:16]
     return Viewer(user, page_lang(request), await csrf_token(request), actor)
+
+
+async def logged_in(request: web.Request) -> Viewer:
+    """The logged-in visitor; a redirect to the login (and back here) otherwise."""
+    viewer = await visitor(request)
+    if viewer is None:
+        raise web.HTTPFound(f"/login?next={quote(request.path_qs, safe='')}")
+    return viewer
 
 
 def _guild_id(request: web.Request) -> int:

@@ -15,7 +15,7 @@ import logging
 from aiohttp import web
 
 from bot.web.context import context_of
-from bot.web.guard import PageRefused
+from bot.web.guard import PageRefused, visitor
 from bot.web.render import page_lang
 from bot.web.session import CSRF_FIELD, csrf_ok
 
@@ -62,12 +62,16 @@ async def csrf_check(request: web.Request, handler):
     return await handler(request)
 
 
-def error_page(request: web.Request, status: int, reason: str, **values: object) -> web.Response:
+async def error_page(request: web.Request, status: int, reason: str, **values: object) -> web.Response:
     context = context_of(request)
     lang = page_lang(request)
     title = STATUS_TITLES.get(status, "web_error_500")
+    try:  # who is logged in, for the header; an error page must not fail on the database
+        viewer = await visitor(request)
+    except Exception:
+        viewer = None
     return context.pages.response(
-        request, "error.html", lang, status=status, title_key=title, reason=reason, values=values, viewer=None
+        request, "error.html", lang, status=status, title_key=title, reason=reason, values=values, viewer=viewer
     )
 
 
@@ -76,13 +80,13 @@ async def error_pages(request: web.Request, handler):
     try:
         return await handler(request)
     except PageRefused as refused:
-        return error_page(request, refused.status, refused.reason, **refused.values)
+        return await error_page(request, refused.status, refused.reason, **refused.values)
     except web.HTTPNotFound:
-        return error_page(request, 404, "web_not_found")
+        return await error_page(request, 404, "web_not_found")
     except web.HTTPMethodNotAllowed:
-        return error_page(request, 405, "web_not_found")
+        return await error_page(request, 405, "web_not_found")
     except web.HTTPException:
         raise  # redirects, and statuses a handler chose on purpose
     except Exception:
         log.exception("web: %s %s failed", request.method, request.path)
-        return error_page(request, 500, "web_error_unexpected")
+        return await error_page(request, 500, "web_error_unexpected")

@@ -10,7 +10,7 @@ import secrets
 from aiohttp import web
 
 from bot.web.context import context_of
-from bot.web.guard import PageRefused, Viewer, logged_in, signed_in
+from bot.web.guard import PageRefused, Viewer, signed_in, visitor
 from bot.web.oauth import LoginFailed
 from bot.web.render import page_lang
 from bot.web.session import log_in, log_out, remember_state, take_state
@@ -33,9 +33,9 @@ def _safe_next(path: str | None) -> str:
 @routes.get("/")
 async def home(request: web.Request) -> web.Response:
     context = context_of(request)
-    if await signed_in(request) is None:
+    viewer = await visitor(request)
+    if viewer is None:
         return context.pages.response(request, "landing.html", page_lang(request), viewer=None)
-    viewer = await logged_in(request)
     servers = await _servers(request, viewer)
     return context.pages.response(request, "servers.html", viewer.lang, viewer=viewer, servers=servers)
 
