@@ -237,3 +237,16 @@ async def test_the_403_page_says_who_is_logged_in_and_lets_them_log_out(dash: Da
     await page.get_by_role("button", name="Uitloggen").click()
     await expect(page.get_by_role("link", name="Inloggen met Discord")).to_be_visible()
     await expect(page.locator("header .user")).to_have_count(0)
+
+
+async def test_without_javascript_the_preview_is_a_button_and_saving_still_works(dash: Dashboard):
+    page = await dash.logged_in(dash.people.moderator, javascript=False)
+    await page.goto(f"/g/{dash.home_id}/topics/dual-customer-journeys")
+    await page.locator("#f-sections-1-text-nl").fill(NEW_TEXT)
+    await page.get_by_role("button", name="Voorbeeld bekijken").click()
+    await expect(page.locator("#embed-preview section[lang='nl']")).to_contain_text(NEW_TEXT)
+    await expect(page.locator("#f-sections-1-text-nl")).to_have_value(NEW_TEXT)  # what was typed stays
+    assert NEW_TEXT not in field_values(await dash.ask("twee klantreizen"))  # a preview saves nothing
+    await page.get_by_role("button", name="Opslaan en live zetten").click()
+    await expect(page.get_by_role("status")).to_contain_text("Opgeslagen en meteen live")
+    assert NEW_TEXT in field_values(await dash.ask("twee klantreizen"))

@@ -113,8 +113,12 @@ class Dashboard(WebBot):
 
     browser: Browser
 
-    async def page(self, *, viewport: dict[str, int] | None = None, locale: str = "nl-NL") -> Page:
-        context = await self.browser.new_context(viewport=viewport or DESKTOP, locale=locale, base_url=self.base_url)
+    async def page(
+        self, *, viewport: dict[str, int] | None = None, locale: str = "nl-NL", javascript: bool = True
+    ) -> Page:
+        context = await self.browser.new_context(
+            viewport=viewport or DESKTOP, locale=locale, base_url=self.base_url, java_script_enabled=javascript
+        )
         page = await context.new_page()
         page.set_default_timeout(10_000)
         return page
