@@ -12,11 +12,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_asyncio
 
 from bot.editing.form import form_values, parse_aliases
-from bot.features.admin import editing
 from bot.i18n import t
 from tests.e2e import rows
 from tests.fake_discord.models import user_payload
@@ -363,11 +361,8 @@ async def test_edits_survive_a_restart(home: BotHarness) -> None:
 
     embed = (await (await admin(home, "history", {"topic": TOPIC})).response())["data"]["embeds"][0]
     assert embed["description"].startswith("**1** · ")
-    if not home.services.store.overlay.topic_overrides:
-        pytest.skip("start-up does not load live_overrides(db) into the overlay yet (lead: Services.open)")
+    assert home.services.store.overlay.topic_overrides, "the live edit is loaded at start"
     assert (await explain(home))["title"] == "Blijft staan"
-    if editing.on_edit_submit not in home.bot.extra_events.get("on_interaction", []):
-        pytest.skip("setup does not call editing.register(bot) yet (lead: setup in bot/features/admin/cog.py)")
     reply = await ephemeral_text(await submit(home, pending, {"summary": "Na de herstart."}))
     assert reply.startswith(t("edit_saved", "nl", n=2, title="Blijft staan", changes="x")[:20])
     assert (await explain(home))["description"].startswith("**Na de herstart.**")

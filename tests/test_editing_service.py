@@ -13,7 +13,7 @@ from bot.editing.service import ContentEditor, NothingChanged, StaleEdit, Unknow
 from bot.knowledge.loader import ContentError
 from bot.knowledge.store import ContentStore
 from bot.storage.database import Database, open_database
-from bot.storage.revisions import NewRevision, RevisionRepository, live_overrides
+from bot.storage.revisions import NewRevision, RevisionRepository, live_edits
 from tests.editing_fixtures import ANNA, BEN
 
 TOPIC = "cmo-skills"
@@ -32,7 +32,7 @@ async def test_an_edit_is_stored_and_live_at_once(editor: ContentEditor, store: 
     assert store.current.topic(TOPIC).title.nl == "Wat een CMO moet kunnen"
     assert store.current.answer("zebrapad-cmo", "nl").topic_id == TOPIC
     assert store.current.complete("Wat een CMO moet kunnen", "nl")[0] == (TOPIC, "Wat een CMO moet kunnen")
-    assert (await live_overrides(db))[TOPIC] == store.current.topic(TOPIC)
+    assert (await live_edits(db)).overrides[TOPIC] == store.current.topic(TOPIC)
     assert (await editor.form(TOPIC, "nl")).base == 1
 
 
@@ -112,7 +112,7 @@ async def test_revert_to_the_file_and_back(editor: ContentEditor, store: Content
     assert to_file.changes == (("title", "nl"),)
     assert store.current.topic(TOPIC) == file_version
     assert TOPIC not in store.overlay.topic_overrides
-    assert await live_overrides(db) == {}
+    assert (await live_edits(db)).overrides == {}
     with pytest.raises(NothingChanged):
         await editor.revert(TOPIC, 0, BEN)
 
@@ -131,7 +131,7 @@ async def test_a_failed_store_leaves_the_live_content_as_it_was(
     store: ContentStore, db: Database, clock: ManualClock
 ) -> None:
     class Broken(RevisionRepository):
-        async def add(self, new: NewRevision):
+        async def add(self, new: NewRevision, *, expect_latest: int | None = None):
             raise RuntimeError("disk full")
 
     editor = ContentEditor(store, Broken(db), clock)
@@ -143,12 +143,12 @@ async def test_a_failed_store_leaves_the_live_content_as_it_was(
     assert TOPIC not in store.overlay.topic_overrides
 
 
-async def test_live_overrides_skip_a_stored_topic_that_no_longer_validates(db: Database, store: ContentStore) -> None:
+async def test_live_edits_skip_a_stored_topic_that_no_longer_validates(db: Database, store: ContentStore) -> None:
     await RevisionRepository(db).add(
         NewRevision(topic=store.current.topic(TOPIC), created_at="2026-11-24T09:00:00.000Z", action="edit")
     )
     await db.execute('UPDATE topic_revisions SET topic_json = \'{"id": "cmo-skills"}\'')
-    assert await live_overrides(db) == {}
+    assert (await live_edits(db)).overrides == {}
 
 
 async def test_forgetting_an_editor_keeps_the_revisions(editor: ContentEditor, db: Database) -> None:
@@ -223,7 +223,7 @@ async def test_a_whole_topic_is_saved_as_one_revision_in_both_languages(
         "The CMO's skills",
         ["cmo-agility"],
     )
-    assert (await live_overrides(db))[TOPIC] == live
+    assert (await live_edits(db)).overrides[TOPIC] == live
     with pytest.raises(NothingChanged):
         await editor.save_topic(edited, 1, ANNA)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,6 +164,15 @@ def _stale_files(topics_dir: Path, live: set[str]) -> list[Path]:
     )
 
 
+def content_documents(snapshot: ContentSnapshot) -> Iterator[tuple[str, str]]:
+    """Every live topic and the tips as (path inside the content folder, YAML text): what
+    `export_content` writes to a folder and the dashboard packs into a zip."""
+    for topic_id, topic in sorted(snapshot.topics.items()):
+        document = topic_document(topic, snapshot.learned_aliases.get(topic_id))
+        yield f"{TOPICS_DIR}/{topic_id}.yaml", dump_yaml(document)
+    yield TIPS_FILE, dump_yaml({"tips": [tip.model_dump(mode="json") for tip in snapshot.tips]})
+
+
 def export_content(
     source: ContentStore | ContentSnapshot, directory: Path | str, *, prune: bool = False
 ) -> ExportResult:
@@ -176,11 +185,8 @@ def export_content(
     root = Path(directory)
     topics_dir = root / TOPICS_DIR
     _prepare(topics_dir)
-    for topic_id, topic in sorted(snapshot.topics.items()):
-        document = topic_document(topic, snapshot.learned_aliases.get(topic_id))
-        _write_file(topics_dir / f"{topic_id}.yaml", dump_yaml(document))
-    tips = {"tips": [tip.model_dump(mode="json") for tip in snapshot.tips]}
-    _write_file(root / TIPS_FILE, dump_yaml(tips))
+    for relative, text in content_documents(snapshot):
+        _write_file(root / relative, text)
     removed: list[str] = []
     stale: list[str] = []
     for path in _stale_files(topics_dir, set(snapshot.topics)):

@@ -284,10 +284,7 @@ class ContentEditor:
         override = None if new.follows_file or new.retired else new.topic
         previous = self._store.set_topic_layer(topic_id, TopicLayer(override, new.retired))
         try:
-            if expect_latest is None:
-                revision = await self._revisions.add(new)
-            else:
-                revision = await self._revisions.add(new, expect_latest=expect_latest)
+            revision = await self._revisions.add(new, expect_latest=expect_latest)
         except BaseException:
             self._store.set_topic_layer(topic_id, previous)
             raise

@@ -9,7 +9,7 @@ fails the old snapshot stays live. The overlay can also add a topic that has no 
 live) and take one out (retired); see bot/editing/service.py.
 
 This class is the one owner of the overlay and of the lock that guards changing it: the
-editor and the improvement loop change their part of the overlay through `set_topic_override`
+editor and the improvement loop change their part of the overlay through `set_topic_layer`
 and `set_learned_aliases`, never by building an overlay themselves.
 
 Shared content has one owner, the home server (`home_guild_id`): only its learned aliases go
@@ -157,11 +157,6 @@ class ContentStore:
         retired = self._overlay.retired | {topic_id} if layer.retired else self._overlay.retired - {topic_id}
         self.rebuild(overlay=replace(self._overlay, topic_overrides=overrides, retired=frozenset(retired)))
         return previous
-
-    def set_topic_override(self, topic_id: str, topic: Topic | None) -> Topic | None:
-        """Sets (or with None removes) one topic's live edit, which makes it live, and swaps
-        the snapshot; returns the override it replaced. Callers hold `changes`."""
-        return self.set_topic_layer(topic_id, TopicLayer(topic)).override
 
     def set_learned_aliases(
         self,

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from bot.knowledge.model import Topic
 from bot.storage.content_version import bump_content_version
-from bot.storage.database import ConstraintError, Database, Row
+from bot.storage.database import ConstraintError, Database, Row, Statements
 from bot.text_fit import clip
 
 log = logging.getLogger(__name__)
@@ -154,8 +154,7 @@ class RevisionRepository:
     async def _insert(self, new: NewRevision, reason: str | None, name: str | None, expect_latest: int | None) -> int:
         topic_id = new.topic.id
         async with self._db.transaction() as tx:
-            row = await tx.fetchone("SELECT COALESCE(MAX(n), 0) FROM topic_revisions WHERE topic_id = ?", (topic_id,))
-            latest = int(row[0]) if row is not None else 0
+            latest = await _latest_number(tx, topic_id)
             if expect_latest is not None and latest != expect_latest:
                 raise RevisionConflict(topic_id, latest)
             n = latest + 1
@@ -194,8 +193,7 @@ class RevisionRepository:
 
     async def latest_number(self, topic_id: str) -> int:
         """The number of the topic's latest revision; 0 when it has none (the file is live)."""
-        row = await self._db.fetchone("SELECT COALESCE(MAX(n), 0) FROM topic_revisions WHERE topic_id = ?", (topic_id,))
-        return int(row[0]) if row is not None else 0
+        return await _latest_number(self._db, topic_id)
 
     async def history(self, topic_id: str, limit: int = 50) -> list[Revision]:
         """The newest `limit` revisions, newest first."""
@@ -214,6 +212,12 @@ class RevisionRepository:
         return await self._db.execute(
             "UPDATE topic_revisions SET editor_hash = NULL, editor_name = NULL WHERE editor_hash = ?", (editor_hash,)
         )
+
+
+async def _latest_number(db: Statements, topic_id: str) -> int:
+    """Read inside the insert's transaction too, so the check and the new number agree."""
+    row = await db.fetchone("SELECT COALESCE(MAX(n), 0) FROM topic_revisions WHERE topic_id = ?", (topic_id,))
+    return int(row[0]) if row is not None else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +253,3 @@ async def live_edits(db: Database) -> LiveEdits:
             )
     return LiveEdits(overrides, frozenset(retired))
 
-
-async def live_overrides(db: Database) -> dict[str, Topic]:
-    """The live edit of every topic whose latest revision sets a topic of its own (see live_edits)."""
-    return (await live_edits(db)).overrides

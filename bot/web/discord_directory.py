@@ -29,9 +29,7 @@ class DiscordDirectory:
     async def facts(self, guild_id: int, user_id: int) -> GuildFacts | None:
         try:
             guild = await self._http.get_guild(guild_id, with_counts=False)
-        except discord.NotFound:
-            return None
-        except discord.Forbidden:
+        except (discord.NotFound, discord.Forbidden):
             return None
         roles = {int(role["id"]): int(role.get("permissions", 0)) for role in guild.get("roles", [])}
         try:
@@ -40,13 +38,6 @@ class DiscordDirectory:
             return GuildFacts(int(guild["owner_id"]), roles, None)
         member_roles = frozenset(int(role_id) for role_id in member.get("roles", []))
         return GuildFacts(int(guild["owner_id"]), roles, member_roles)
-
-    async def guild_name(self, guild_id: int) -> str | None:
-        try:
-            guild = await self._http.get_guild(guild_id, with_counts=False)
-        except (discord.NotFound, discord.Forbidden):
-            return None
-        return str(guild.get("name", guild_id))
 
     async def text_channels(self, guild_id: int) -> list[Channel]:
         """The server's text channels by position, for the tips page's channel choice."""

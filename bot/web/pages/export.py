@@ -10,11 +10,10 @@ import zipfile
 
 from aiohttp import web
 
-from bot.editing.export import dump_yaml, topic_document
+from bot.editing.export import content_documents
 from bot.insights.export import questions_csv
 from bot.insights.stats import period_start
 from bot.insights.xlsx_export import MEDIA_TYPE, questions_xlsx
-from bot.knowledge.loader import TIPS_FILE, TOPICS_DIR
 from bot.knowledge.snapshot import ContentSnapshot
 from bot.storage.timestamps import to_utc_iso
 from bot.web.context import context_of
@@ -67,11 +66,8 @@ def content_zip(snapshot: ContentSnapshot) -> bytes:
     """The live content (edits and learned aliases included) as the files content/ holds."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for topic_id, topic in sorted(snapshot.topics.items()):
-            document = topic_document(topic, snapshot.learned_aliases.get(topic_id))
-            archive.writestr(f"content/{TOPICS_DIR}/{topic_id}.yaml", dump_yaml(document))
-        tips = {"tips": [tip.model_dump(mode="json") for tip in snapshot.tips]}
-        archive.writestr(f"content/{TIPS_FILE}", dump_yaml(tips))
+        for relative, text in content_documents(snapshot):
+            archive.writestr(f"content/{relative}", text)
     return buffer.getvalue()
 
 
