@@ -166,6 +166,10 @@ class Schedule:
     def parse(cls, time_text: str, days_text: str, zone_name: str) -> Schedule:
         return cls(parse_time(time_text), parse_days(days_text), parse_zone(zone_name))
 
+    def as_stored(self) -> tuple[str, str, str]:
+        """(local time, days, zone) as the tip_schedules table keeps them, and parse reads back."""
+        return self.local_time.strftime("%H:%M"), days_spec(self.days), self.zone.key
+
     def slot_on(self, day: date) -> Slot:
         return Slot(day, self.local_time, due_instant(day, self.local_time, self.zone))
 

@@ -25,8 +25,8 @@ from bot.knowledge.model import Lang, as_lang
 from bot.limits import AUTOCOMPLETE_LIMIT, FIELD_VALUE_LIMIT
 from bot.services import Services
 from bot.text_fit import clip
-from bot.tips.planner import schedule_of
-from bot.tips.schedule import POPULAR_ZONES, Schedule, ScheduleError, days_spec, zone_names
+from bot.tips.schedule import POPULAR_ZONES, Schedule, ScheduleError, zone_names
+from bot.tips.status import tip_status
 from bot.topic_embeds import COLOUR, GREY
 
 if TYPE_CHECKING:
@@ -114,11 +114,8 @@ class TipSchedulePanel(PanelBase):
             return
         permissions = await self._bot_permissions(interaction, channel)
         now = self._services.clock.now()
-        local_time = schedule.local_time.strftime("%H:%M")
         post_lang = "en" if language == "en" else "nl"
-        await self._repo.save(
-            guild_id, channel.id, local_time, days_spec(schedule.days), schedule.zone.key, post_lang, now
-        )
+        await self._repo.save(guild_id, channel.id, *schedule.as_stored(), post_lang, now)
         self._bot.dispatch(SCHEDULE_CHANGED_EVENT, guild_id)
         stored = await self._repo.get(guild_id)
         assert stored is not None
@@ -183,23 +180,19 @@ class TipSchedulePanel(PanelBase):
 
     async def status(self, interaction: discord.Interaction[CmoBot]) -> None:
         lang = self._lang(interaction)
-        stored = await self._repo.get(interaction.guild_id or 0)
-        if stored is None:
+        status = await tip_status(self._repo, interaction.guild_id or 0, self._services.clock.now())
+        if status is None:
             await _reply(interaction, t("tips_status_none", lang))
             return
-        now = self._services.clock.now()
+        stored, schedule = status.stored, status.schedule
         fields: list[tuple[str, str]] = []
-        try:
-            schedule: Schedule | None = schedule_of(stored)
-        except ScheduleError:
-            schedule = None
         line = schedule_label(stored, schedule, lang) if schedule else f"{stored.local_time} {stored.timezone}"
         if not stored.enabled:
             line = f"**{t('tips_status_off', lang)}** — {line}"
         fields.append((t("tips_field_schedule", lang), line))
-        if stored.enabled and schedule is not None:
-            fields.append((t("tips_field_next", lang), when_label(schedule.next_slot(now).due, schedule, lang)))
-        last = await self._repo.last_posted(stored.guild_id)
+        if status.next_due is not None and schedule is not None:
+            fields.append((t("tips_field_next", lang), when_label(status.next_due, schedule, lang)))
+        last = status.last
         last_text = t("tips_none_yet", lang)
         if last is not None:
             when = when_label(last.posted_at, schedule, lang) if schedule else f"{last.posted_at:%Y-%m-%d %H:%M} UTC"

@@ -12,8 +12,8 @@ from aiohttp import web
 from bot.i18n import t
 from bot.knowledge.model import Lang, as_lang
 from bot.tips.labels import days_label, error_label
-from bot.tips.planner import schedule_of
-from bot.tips.schedule import POPULAR_ZONES, Schedule, ScheduleError, days_spec, zone_names
+from bot.tips.schedule import POPULAR_ZONES, Schedule, ScheduleError, zone_names
+from bot.tips.status import TipStatus, tip_status
 from bot.topic_embeds import tip_embed
 from bot.web.context import context_of
 from bot.web.embed_preview import embed_html
@@ -29,30 +29,27 @@ def moment_label(moment: datetime, schedule: Schedule, lang: Lang) -> str:
     return f"{t(f'tips_day_{local.weekday()}', lang)} {local:%Y-%m-%d %H:%M} ({schedule.zone.key}, {moment:%H:%M} UTC)"
 
 
-async def _status(request: web.Request, viewer: Viewer) -> dict[str, object]:
-    """What tips-status says, as page data."""
-    services = context_of(request).services
-    stored = await services.tip_schedules.get(viewer.guild_id)
-    if stored is None:
+def _labels(status: TipStatus | None, lang: Lang) -> dict[str, object]:
+    """What tips-status says (bot/tips/status.py), as page data."""
+    if status is None:
         return {"stored": None}
-    try:
-        schedule: Schedule | None = schedule_of(stored)
-    except ScheduleError:
-        schedule = None
-    last = await services.tip_schedules.last_posted(viewer.guild_id)
-    now = services.clock.now()
-    lang = viewer.lang
+    stored, schedule, last = status.stored, status.schedule, status.last
     last_when = ""
     if last is not None:
         last_when = moment_label(last.posted_at, schedule, lang) if schedule else f"{last.posted_at:%Y-%m-%d %H:%M} UTC"
     return {
         "stored": stored,
         "days": days_label(schedule.days, lang) if schedule else stored.days,
-        "next": moment_label(schedule.next_slot(now).due, schedule, lang) if schedule and stored.enabled else "",
+        "next": moment_label(status.next_due, schedule, lang) if status.next_due and schedule else "",
         "last": (last, last_when) if last is not None else None,
         "error": error_label(stored.last_error, lang) if stored.last_error else "",
         "error_at": f"{stored.last_error_at:%Y-%m-%d %H:%M} UTC" if stored.last_error_at else "",
     }
+
+
+async def _current(request: web.Request, viewer: Viewer) -> TipStatus | None:
+    services = context_of(request).services
+    return await tip_status(services.tip_schedules, viewer.guild_id, services.clock.now())
 
 
 async def _preview(request: web.Request, viewer: Viewer, post_lang: Lang):
@@ -64,11 +61,12 @@ async def _preview(request: web.Request, viewer: Viewer, post_lang: Lang):
     return embed_html(tip_embed(tip, services.store.current.topic(tip.topic), post_lang))
 
 
-async def _page(request: web.Request, viewer: Viewer, *, values: dict[str, str], error: str = "", status: int = 200):
+async def _page(
+    request: web.Request, viewer: Viewer, current: TipStatus | None, *, values: dict[str, str], error: str = "",
+    status: int = 200,
+):  # fmt: skip
     context = context_of(request)
-    state = await _status(request, viewer)
-    stored = state["stored"]
-    post_lang = as_lang(getattr(stored, "lang", None), viewer.lang)
+    post_lang = as_lang(current.stored.lang if current else None, viewer.lang)
     return context.pages.response(
         request,
         "tips.html",
@@ -76,7 +74,7 @@ async def _page(request: web.Request, viewer: Viewer, *, values: dict[str, str],
         status=status,
         viewer=viewer,
         section="tips",
-        state=state,
+        state=_labels(current, viewer.lang),
         channels=await context.directory.text_channels(viewer.guild_id),
         values=values,
         error=error,
@@ -90,14 +88,15 @@ async def _page(request: web.Request, viewer: Viewer, *, values: dict[str, str],
 @routes.get("/g/{guild_id}/tips")
 async def tips_page(request: web.Request) -> web.Response:
     viewer = await moderator(request)
-    stored = await context_of(request).services.tip_schedules.get(viewer.guild_id)
+    current = await _current(request, viewer)
+    stored = current.stored if current else None
     values = {"channel": "", "time": "09:00", "days": "mon-fri", "timezone": POPULAR_ZONES[0], "language": viewer.lang}
     if stored is not None:
         values = {
             "channel": str(stored.channel_id), "time": stored.local_time, "days": stored.days,
             "timezone": stored.timezone, "language": stored.lang,
         }  # fmt: skip
-    return await _page(request, viewer, values=values)
+    return await _page(request, viewer, current, values=values)
 
 
 @routes.post("/g/{guild_id}/tips")
@@ -108,17 +107,18 @@ async def set_tips(request: web.Request) -> web.Response:
     values = {key: str(form.get(key, "")).strip() for key in ("channel", "time", "days", "timezone", "language")}
     channels = {str(channel.id) for channel in await context.directory.text_channels(viewer.guild_id)}
     if values["channel"] not in channels:
-        return await _page(request, viewer, values=values, error=t("web_tips_pick_channel", viewer.lang), status=422)
+        error = t("web_tips_pick_channel", viewer.lang)
+        return await _page(request, viewer, await _current(request, viewer), values=values, error=error, status=422)
     try:
         schedule = Schedule.parse(values["time"], values["days"], values["timezone"])
     except ScheduleError as exc:
         message = t(f"tips_invalid_{exc.code}", viewer.lang, value=exc.value[:64])
-        return await _page(request, viewer, values=values, error=message, status=422)
+        return await _page(request, viewer, await _current(request, viewer), values=values, error=message, status=422)
     services = context.services
+    post_lang = "en" if values["language"] == "en" else "nl"
     await services.tip_schedules.save(
-        viewer.guild_id, int(values["channel"]), schedule.local_time.strftime("%H:%M"), days_spec(schedule.days),
-        schedule.zone.key, "en" if values["language"] == "en" else "nl", services.clock.now(),
-    )  # fmt: skip
+        viewer.guild_id, int(values["channel"]), *schedule.as_stored(), post_lang, services.clock.now()
+    )
     context.schedule_changed(viewer.guild_id)
     log.info("web: %s set the tip schedule of guild %s", viewer.actor, viewer.guild_id)
     raise web.HTTPSeeOther(f"/g/{viewer.guild_id}/tips?done=set")
