@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.moderation import is_moderator as counts_as_moderator
 
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
@@ -52,17 +53,15 @@ class Access:
 
 
 def is_moderator(facts: GuildFacts, guild_id: int, user_id: int, editor_role_ids: Set[int]) -> bool:
+    """Discord's guild-level permissions, as it computes them: the owner has all; otherwise
+    the @everyone role's (the server's id) and every role's of the member, together."""
     if facts.member_roles is None:
         return False
-    if facts.owner_id == user_id:
-        return True
-    roles = facts.member_roles | {guild_id}
     permissions = 0
-    for role_id in roles:
+    for role_id in facts.member_roles | {guild_id}:
         permissions |= facts.role_permissions.get(role_id, 0)
-    if permissions & (ADMINISTRATOR | MANAGE_GUILD):
-        return True
-    return not editor_role_ids.isdisjoint(facts.member_roles)
+    manages = facts.owner_id == user_id or bool(permissions & (ADMINISTRATOR | MANAGE_GUILD))
+    return counts_as_moderator(manages, facts.member_roles, editor_role_ids)
 
 
 class GuildAccess:

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import NotHomeGuild, NotModerator
+from bot.moderation import is_moderator as counts_as_moderator
 
 if TYPE_CHECKING:
     from bot.app import CmoBot
@@ -26,9 +27,7 @@ T = TypeVar("T")
 def is_moderator(interaction: discord.Interaction[CmoBot], editor_role_ids: Set[int]) -> bool:
     if interaction.guild_id is None:
         return False
-    if interaction.permissions.manage_guild:
-        return True
-    return not editor_role_ids.isdisjoint(member_role_ids(interaction))
+    return counts_as_moderator(interaction.permissions.manage_guild, member_role_ids(interaction), editor_role_ids)
 
 
 def member_role_ids(interaction: discord.Interaction[CmoBot]) -> set[int]:

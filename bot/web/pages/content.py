@@ -20,7 +20,7 @@ from bot.i18n import t
 from bot.knowledge.model import CATEGORIES, LANGS, Topic
 from bot.web.context import WebContext, context_of
 from bot.web.embed_preview import topic_preview
-from bot.web.form_errors import Message, error_texts
+from bot.web.form_errors import error_texts
 from bot.web.guard import PageRefused, Viewer, content_editor, moderator
 from bot.web.topic_form import TopicForm, form_from_topic, parse_topic_form, read_topic_form
 
@@ -39,10 +39,6 @@ def _topic_choices(context: WebContext, viewer: Viewer, exclude: str = "") -> li
         ((tid, topic.title.get(viewer.lang)) for tid, topic in topics.items() if tid != exclude),
         key=lambda pair: pair[1].casefold(),
     )
-
-
-def _errors_text(errors: dict[str, Message], viewer: Viewer) -> dict[str, str]:
-    return error_texts(errors, viewer.lang)
 
 
 def _editor_page(
@@ -141,7 +137,7 @@ async def _submission(request: web.Request, viewer: Viewer, topic_id: str | None
     form = read_topic_form(data, topic_id)
     topic, errors = parse_topic_form(form, topic_id)
     return Submission(
-        viewer, form, topic, _errors_text(errors, viewer), topic_id,
+        viewer, form, topic, error_texts(errors, viewer.lang), topic_id,
         int(base_text) if isinstance(base_text, str) and base_text.isdigit() else 0,
         _reason(data.get("reason")), data.get("action") == "preview",
     )  # fmt: skip
@@ -156,15 +152,11 @@ async def create_topic(request: web.Request) -> web.Response:
     try:
         await context_of(request).services.editor.create_topic(sent.topic, _editor(viewer), sent.reason)
     except TopicExists:
-        return sent.shown(request, errors={"id": _t(viewer, "web_topic_exists")}, status=409)
+        return sent.shown(request, errors={"id": t("web_topic_exists", viewer.lang)}, status=409)
     except EditRejected as rejected:
         return sent.shown(request, errors=_rejected(rejected, viewer), status=422)
     log.info("web: %s created topic %s", viewer.actor, sent.topic.id)
     raise web.HTTPSeeOther(f"/g/{viewer.guild_id}/topics/{sent.topic.id}?done=created")
-
-
-def _t(viewer: Viewer, key: str) -> str:
-    return t(key, viewer.lang)
 
 
 def _rejected(rejected: EditRejected, viewer: Viewer) -> dict[str, str]:
@@ -173,7 +165,7 @@ def _rejected(rejected: EditRejected, viewer: Viewer) -> dict[str, str]:
     errors: dict[str, str] = {}
     for issue in rejected.issues:
         if issue.field.startswith("related"):
-            errors["related"] = _t(viewer, "web_related_unknown")
+            errors["related"] = t("web_related_unknown", viewer.lang)
         else:
             errors[issue.field] = issue.message
     return errors
@@ -193,9 +185,12 @@ async def edit_topic(request: web.Request) -> web.Response:
     except UnknownTopic:
         raise PageRefused(404, "web_topic_unknown") from None
     done = request.query.get("done", "")
+    # The preview shows the same version as the form: the database's, which may be newer than
+    # this process's snapshot for a moment after another process saved.
     return _editor_page(
-        request, viewer, form_from_topic(opened.topic), topic_id=topic_id, base=opened.base, notice=done
-    )
+        request, viewer, form_from_topic(opened.topic), topic_id=topic_id, base=opened.base, notice=done,
+        preview=opened.topic,
+    )  # fmt: skip
 
 
 @routes.post("/g/{guild_id}/topics/{topic_id}")
@@ -235,7 +230,7 @@ async def preview_fragment(request: web.Request) -> web.Response:
         "_preview.html",
         viewer.lang,
         previews=[(lang, topic_preview(topic, lang)) for lang in LANGS] if topic else [],
-        errors=_errors_text(errors, viewer),
+        errors=error_texts(errors, viewer.lang),
     )
     return web.Response(text=html, status=200 if topic else 422, content_type="text/html", charset="utf-8")
 
